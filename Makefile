@@ -1,0 +1,58 @@
+# ta1: `make run` serves the site, `make test` runs the whole suite.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+# The first Python 3.11 or newer on PATH.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3 python; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { command -v $$p; break; }; done)
+
+.PHONY: help run dev setup test lock clean
+
+help:
+	@echo "make run    set up and serve the site on http://127.0.0.1:$(PORT)/ (gunicorn, DEBUG off)"
+	@echo "make dev    the same with Django's development server and DEBUG on"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make lock   re-pin requirements*.lock from the ranges in pyproject.toml"
+
+$(VENV)/.runtime: requirements.lock
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed and none was found on PATH." >&2; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	@touch $@
+
+# Safe to repeat: migrations are idempotent and load_article never touches an
+# article that already exists.
+setup: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_article
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: setup
+	$(BIN)/gunicorn ta1.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+
+dev: setup
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.dev
+	$(BIN)/pytest
+
+lock:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed." >&2; exit 1; }
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check .
+	.lock-venv/bin/pip freeze --exclude ta1 > requirements.lock
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check ".[test]"
+	{ echo "-r requirements.lock"; .lock-venv/bin/pip freeze --exclude ta1 | grep -vxF -f requirements.lock; } > requirements-dev.lock
+	rm -rf .lock-venv build *.egg-info
+
+clean:
+	rm -rf $(VENV) staticfiles artifacts

@@ -1,0 +1,100 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from .markup import render_markdown
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="The article's address: /articles/<slug>/. Changing it breaks links to it."
+    )
+    summary = models.CharField(
+        max_length=300, help_text="One or two sentences; search engines and link previews show it."
+    )
+    is_published = models.BooleanField(
+        "published", default=True, help_text="Only published articles are shown to readers and listed in the sitemap."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(
+        default=timezone.now, help_text="Shown as “Last updated”; set whenever the article or one of its sections is saved."
+    )
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When the content was last checked against the evidence; shown as “Last reviewed”."
+    )
+    disclaimer = models.TextField(
+        help_text="Shown set apart after the last section of the article, always visible. Plain text."
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("title",)
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
+
+class Section(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField(
+        default=0,
+        help_text="Sections are shown in ascending order. Leave gaps (10, 20, 30) so a section can move between two others.",
+    )
+    heading = models.CharField(max_length=200)
+    anchor = models.SlugField(
+        max_length=100,
+        blank=True,
+        help_text="The #fragment that links to this section. Made from the heading when left empty, "
+        "then kept when the heading changes, so that links to it keep working.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="Markdown: blank line between paragraphs, “- ” for a list item (indent two spaces to nest), "
+        "“### ” for a sub-heading, [text](https://…) for a link, | pipes | for a table. HTML is not allowed.",
+    )
+    body_html = models.TextField(editable=False, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["body_html"])
+
+    class Meta:
+        ordering = ("article", "position", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=("article", "anchor"), name="section_anchor_unique_in_article"),
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    def save(self, *args, **kwargs):
+        if not self.anchor:
+            self.anchor = self._free_anchor()
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+        Article.objects.filter(pk=self.article_id).update(updated_at=timezone.now())
+
+    def _free_anchor(self):
+        base = slugify(self.heading)[:90] or "section"
+        taken = set(Section.objects.filter(article_id=self.article_id).exclude(pk=self.pk).values_list("anchor", flat=True))
+        anchor, n = base, 2
+        while anchor in taken:
+            anchor, n = f"{base}-{n}", n + 1
+        return anchor

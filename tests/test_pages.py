@@ -1,0 +1,134 @@
+"""The public pages: structure, metadata, search-engine files, error pages."""
+
+import json
+import re
+
+import html5lib
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from articles.models import Section
+
+
+@pytest.fixture
+def page(client, loaded_article):
+    return client.get(loaded_article.get_absolute_url()).content.decode()
+
+
+def test_home_leads_to_the_article(client, loaded_article):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == loaded_article.get_absolute_url()
+
+
+def test_article_page_is_valid_html(page):
+    html5lib.HTMLParser(strict=True).parse(page)
+
+
+def test_dosing_chart_page_is_valid_html(client, dosing_chart):
+    html5lib.HTMLParser(strict=True).parse(client.get(dosing_chart.get_absolute_url()).content.decode())
+
+
+def test_page_has_exactly_one_h1(page):
+    assert len(re.findall(r"<h1[ >]", page)) == 1
+
+
+def test_every_section_is_an_h2_with_an_id_linked_from_the_table_of_contents(page, loaded_article):
+    for section in loaded_article.sections.all():
+        assert f'<h2 id="{section.anchor}">' in page
+        assert f'<a href="#{section.anchor}">' in page
+
+
+def test_page_shows_last_updated_and_last_reviewed_dates_in_time_elements(page, loaded_article):
+    assert f'Last updated <time datetime="{loaded_article.updated_at:%Y-%m-%d}">' in page
+    assert f'Last reviewed <time datetime="{loaded_article.last_reviewed:%Y-%m-%d}">' in page
+
+
+def test_page_shows_a_reading_time(page):
+    assert re.search(r"\d+ min read", page)
+
+
+def test_page_has_title_description_canonical_and_open_graph(page, loaded_article):
+    assert f"<title>{loaded_article.title} ·" in page
+    assert '<meta name="description" content="What thymosin alpha 1 is' in page
+    assert f'<link rel="canonical" href="http://testserver{loaded_article.get_absolute_url()}">' in page
+    assert f'<meta property="og:title" content="{loaded_article.title}">' in page
+    assert '<html lang="en">' in page
+
+
+def test_page_has_medical_web_page_structured_data_with_the_review_date(page, loaded_article):
+    payload = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    data = json.loads(payload)
+    assert data["@type"] == "MedicalWebPage"
+    assert data["lastReviewed"] == loaded_article.last_reviewed.isoformat()
+
+
+def test_structured_data_cannot_be_broken_out_of_by_a_title(client, article):
+    article.title = "</script><script>alert(1)</script>"
+    article.save()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in page
+
+
+def test_page_requests_nothing_from_other_hosts(page):
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', page.replace('href="http://testserver', ""))
+
+
+def test_unpublished_article_is_not_found(client, article):
+    article.is_published = False
+    article.save()
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_article_page_query_count_is_constant(client, article, django_assert_num_queries):
+    """One query for the article and one for all its sections, however many
+    sections there are: the template must never query per section."""
+    for position in range(30):
+        Section.objects.create(article=article, position=position, heading=f"Part {position}", body="Text.")
+    with django_assert_num_queries(2):
+        client.get(article.get_absolute_url())
+
+
+def test_sitemap_lists_published_articles_with_lastmod(client, loaded_article, dosing_chart):
+    body = client.get("/sitemap.xml").content.decode()
+    assert f"<loc>http://testserver{loaded_article.get_absolute_url()}</loc>" in body
+    assert f"<loc>http://testserver{dosing_chart.get_absolute_url()}</loc>" in body
+    assert f"<lastmod>{loaded_article.updated_at:%Y-%m-%d}" in body
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
+def test_unknown_page_gets_the_sites_404_page(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert 'class="site-header"' in response.content.decode()
+
+
+def test_server_error_gets_the_sites_500_page(db, settings, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr("articles.views.redirect", broken)
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+
+def test_static_files_get_hashed_compressed_names(tmp_path, settings):
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["css/site.css"]
+    assert re.fullmatch(r"css/site\.[0-9a-f]{12}\.css", hashed)
+    assert (tmp_path / f"{hashed}.gz").exists()
+    assert (tmp_path / f"{hashed}.br").exists()

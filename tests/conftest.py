@@ -1,10 +1,16 @@
 import io
+import time
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
+from django.urls import reverse
 
 from articles.models import Article, Section
+from comments.models import Comment
+from comments.moderation import approve
+from comments.spam import form_token
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +22,9 @@ def _fast_test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests read mail.outbox right after the request; the background sending
+    # itself is tested on its own in test_comments_notifications.py.
+    settings.COMMENTS_EMAIL_IN_BACKGROUND = False
 
 
 @pytest.fixture
@@ -75,3 +84,55 @@ def editor_client(client, editor):
 def moderator_client(client, moderator):
     client.force_login(moderator)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate limits and duplicate checks are counted in the cache: no test may
+    # inherit another's counts.
+    cache.clear()
+
+
+@pytest.fixture
+def comment_data(article):
+    """A reader's valid submission, from a form served a minute ago (well past
+    the minimum time a person takes to write)."""
+    return {
+        "name": "Ada Reader",
+        "email": "ada@example.org",
+        "body": "A thoughtful comment.",
+        "website": "",
+        "timestamp": form_token(article, issued_at=time.time() - 60),
+    }
+
+
+@pytest.fixture
+def post_comment(client, article, comment_data):
+    """Post the comment form for `article`, with any fields changed."""
+
+    def post(client=client, **changes):
+        return client.post(reverse("comments:post", kwargs={"slug": article.slug}), {**comment_data, **changes})
+
+    return post
+
+
+@pytest.fixture
+def pending_comment(article):
+    return Comment.objects.create(article=article, name="Pat Pending", email="pat@example.org", body="Waiting for review.")
+
+
+@pytest.fixture
+def approved_comment(pending_comment, moderator):
+    approve(pending_comment, by=moderator)
+    return pending_comment
+
+
+@pytest.fixture
+def moderators_with_email(moderator, django_user_model):
+    """Two moderators with addresses, and the superuser, who may moderate too."""
+    moderator.email = "mod.one@example.org"
+    moderator.save()
+    second = django_user_model.objects.create_user(username="moderator2", email="mod.two@example.org", is_staff=True)
+    second.groups.add(Group.objects.get(name="Moderators"))
+    django_user_model.objects.create_superuser(username="root", email="root@example.org", password="pw")
+    return ["mod.one@example.org", "mod.two@example.org", "root@example.org"]

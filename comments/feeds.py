@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from articles.models import Article
+
+from .models import Comment
+
+
+class LatestCommentsFeed(Feed):
+    """Approved comments, newest first. Carries names and text only: never an email address."""
+
+    feed_type = Atom1Feed
+    subtitle = "Reader comments, published after review by a moderator."
+    items_shown = 30
+
+    def title(self):
+        return f"{settings.SITE_NAME}: latest comments"
+
+    def link(self):
+        return reverse("articles:home")
+
+    def feed_url(self):
+        return reverse("comments:feed")
+
+    def items(self):
+        approved = Comment.objects.approved().filter(article__in=Article.objects.published())
+        return approved.select_related("article").order_by("-created_at", "-pk")[: self.items_shown]
+
+    def item_title(self, comment):
+        return f"{comment.name} on {comment.article.title}"
+
+    def item_description(self, comment):
+        return comment.body_html
+
+    def item_author_name(self, comment):
+        return comment.name
+
+    def item_pubdate(self, comment):
+        return comment.created_at
+
+    def item_updateddate(self, comment):
+        return comment.moderated_at or comment.created_at

@@ -1,0 +1,115 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Layout
+from django import forms
+from django.urls import reverse
+
+from . import spam, text
+from .models import Comment
+
+COUNTER = HTML(
+    '<p id="id_body_counter" class="char-count" data-char-count-for="id_body" '
+    'data-char-limit="{{ form.max_length }}" hidden>'
+    "{{ form.body_length }} / {{ form.max_length }} characters</p>"
+    '<div id="id_body_status" class="visually-hidden" aria-live="polite"></div>'
+)
+SUBMIT = HTML(
+    '<div class="comment-form__actions">'
+    '<button type="submit" class="button" data-sending-label="Sending…">Post comment</button>'
+    '<p class="comment-form__note">Comments are reviewed before publishing.</p>'
+    "</div>"
+)
+
+
+class CommentForm(forms.ModelForm):
+    """The reader's fields, on top of two quiet checks: a honeypot that people
+    never see and a signed timestamp. Neither refuses a comment; failing them
+    holds it as spam for a moderator to look at."""
+
+    max_length = text.MAX_LENGTH
+
+    body = forms.CharField(
+        label="Comment",
+        # The reader's exact input is kept for re-display; clean_body() applies
+        # the normalising rule itself.
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 40}),
+        help_text=f"You can enter up to {text.MAX_LENGTH} characters.",
+        error_messages={"required": "Enter your comment."},
+    )
+    website = forms.CharField(label="Leave this field empty", required=False)
+    timestamp = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Comment
+        fields = ("name", "email", "body", "notify_on_publish")
+        labels = {"name": "Name", "email": "Email", "notify_on_publish": "Email me when my comment is published"}
+        help_texts = {
+            "name": "",
+            "email": "Never published publicly.",
+            "notify_on_publish": "One email, to the address above, when a moderator approves your comment.",
+        }
+        error_messages = {
+            "name": {
+                "required": "Enter your name.",
+                "max_length": "Names can be at most %(limit_value)d characters (you wrote %(show_value)d).",
+            },
+            "email": {
+                "required": "Enter your email address.",
+                "invalid": "Enter an email address in the correct format, like name@example.com.",
+                "max_length": "Email addresses can be at most %(limit_value)d characters (you wrote %(show_value)d).",
+            },
+        }
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.article = article
+        self.fields["timestamp"].initial = spam.form_token(article)
+        for name in ("name", "email"):
+            # The server enforces every limit with a message; the browser
+            # silently cutting pasted text would lose the reader's input.
+            self.fields[name].widget.attrs.pop("maxlength", None)
+        self.helper = FormHelper()
+        self.helper.form_id = "comment-form"
+        self.helper.form_class = "comment-form"
+        self.helper.form_action = reverse("comments:post", kwargs={"slug": article.slug})
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field("name", autocomplete="name"),
+            Field("email", autocomplete="email", spellcheck="false"),
+            Field("body"),
+            COUNTER,
+            Field("notify_on_publish"),
+            Div(
+                Field("website", tabindex="-1", autocomplete="off"),
+                css_class="comment-form__trap",
+                aria_hidden="true",
+            ),
+            Field("timestamp"),
+            SUBMIT,
+        )
+
+    @property
+    def body_length(self):
+        return text.length(self["body"].value() or "")
+
+    def clean_body(self):
+        body = text.normalise(self.cleaned_data["body"])
+        if not body:
+            raise forms.ValidationError("Enter your comment.", code="required")
+        if len(body) > text.MAX_LENGTH:
+            raise forms.ValidationError(
+                "Comments can be at most %(limit)d characters (you wrote %(count)d).",
+                code="max_length",
+                params={"limit": text.MAX_LENGTH, "count": len(body)},
+            )
+        return body
+
+    def spam_reasons(self):
+        data = self.cleaned_data
+        return spam.spam_reasons(
+            name=data["name"],
+            email=data["email"],
+            body=data["body"],
+            honeypot=data["website"],
+            token_age=spam.token_age(data["timestamp"], self.article),
+        )

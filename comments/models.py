@@ -1,0 +1,109 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+
+from . import text
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    SPAM = "spam", "Spam"
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Status.PENDING)
+
+    def by_email(self, email):
+        return self.filter(email__iexact=email.strip())
+
+
+class Comment(models.Model):
+    NAME_MAX_LENGTH = 80
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    name = models.CharField(max_length=NAME_MAX_LENGTH, help_text="Shown with the comment once it is approved.")
+    email = models.EmailField(
+        max_length=254, help_text="Never published. Only moderators see it, to answer data-protection requests."
+    )
+    body = models.TextField(
+        help_text=f"Plain text, at most {text.MAX_LENGTH} characters as a reader counts them; "
+        "stored with newlines as LF and surrounding whitespace trimmed."
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+        help_text="Only approved comments are shown to readers.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    ip_hmac = models.CharField(
+        "IP address (keyed hash)",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="The address itself is never stored; the same address always gives the same hash.",
+    )
+    user_agent = models.CharField(max_length=200, blank=True, editable=False)
+    notify_on_publish = models.BooleanField(
+        "email me when published", default=False, help_text="The commenter asked for one email when it is approved."
+    )
+    publication_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    spam_reasons = models.TextField(
+        blank=True, editable=False, help_text="Why the comment was held as spam when it arrived, one reason per line."
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("created_at", "pk")
+        permissions = (("moderate_comment", "Can moderate comments and see commenters' email addresses"),)
+        indexes = (models.Index(fields=("article", "status", "created_at"), name="comment_article_status_created"),)
+        constraints = (
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), text.MAX_LENGTH), name="comment_body_at_most_2000"
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=Status.values), name="comment_status_valid"),
+        )
+
+    def __str__(self):
+        return f"{self.name} on {self.article}"
+
+    def get_absolute_url(self):
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    def save(self, *args, **kwargs):
+        self.body = text.normalise(self.body)
+        self.body_html = text.render(self.body)
+        super().save(*args, **kwargs)
+
+
+class ModerationDecision(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
+    from_status = models.CharField(max_length=10, choices=Status.choices)
+    to_status = models.CharField(max_length=10, choices=Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-at", "-pk")
+        get_latest_by = "at"
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

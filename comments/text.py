@@ -1,0 +1,52 @@
+"""The one rule for how long a comment is, and how its text becomes HTML.
+
+A comment's length is what a reader sees: Unicode code points, after CRLF and
+lone CR newlines become LF and leading and trailing whitespace is trimmed. The
+form, the database constraint (which counts the stored, already normalised
+body) and static/js/comment-form.js all apply this same rule.
+"""
+
+import re
+
+import bleach
+from bleach.linkifier import URL_RE
+
+MAX_LENGTH = 2000
+
+# Exactly the characters JavaScript's String.prototype.trim() removes, so the
+# live counter and the server agree; Python's str.strip() differs on a few.
+WHITESPACE = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
+LINK_REL = "nofollow ugc noopener"
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def normalise(text):
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip(WHITESPACE)
+
+
+def length(text):
+    return len(normalise(text))
+
+
+def count_links(text):
+    """The links linkify() would make, so the spam rule counts what readers would see."""
+    return len(URL_RE.findall(text))
+
+
+def _set_rel(attrs, new=False):
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+def render(text):
+    """Plain text to safe HTML: every tag escaped, blank lines make paragraphs,
+    single newlines make <br>, bare URLs become links readers' browsers will not vouch for."""
+    escaped = bleach.clean(normalise(text), tags=set(), strip=False)
+    paragraphs = (p.replace("\n", "<br>\n") for p in _PARAGRAPH_BREAK.split(escaped) if p)
+    html = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return bleach.linkify(html, callbacks=[_set_rel], parse_email=False)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+from .feeds import LatestCommentsFeed
+
+app_name = "comments"
+
+urlpatterns = [
+    path("articles/<slug:slug>/comments/", views.post_comment, name="post"),
+    path("comments/feed/", LatestCommentsFeed(), name="feed"),
+    path("comments/<int:pk>/", views.comment_permalink, name="permalink"),
+]

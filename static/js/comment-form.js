@@ -1,0 +1,100 @@
+/*
+ * The comment form, enhanced: a live character count (after the GOV.UK
+ * character-count pattern), a submit button that cannot be pressed twice, and
+ * focus moved to the error summary. The form works fully without this file;
+ * the server is the authority on every rule.
+ */
+(function () {
+  "use strict";
+
+  // The same rule as comments/text.py: CRLF and lone CR count as one newline,
+  // surrounding whitespace is not counted, and length is in code points so an
+  // emoji counts as one.
+  function commentLength(value) {
+    return Array.from(value.replace(/\r\n?/g, "\n").trim()).length;
+  }
+
+  function plural(n, word) {
+    return n + " " + word + (n === 1 ? "" : "s");
+  }
+
+  function remainingMessage(count, limit) {
+    var left = limit - count;
+    return left >= 0
+      ? "You have " + plural(left, "character") + " remaining"
+      : "You have " + plural(-left, "character") + " too many";
+  }
+
+  function enhanceCounter(counter) {
+    var field = document.getElementById(counter.getAttribute("data-char-count-for"));
+    var status = document.getElementById(field.id + "_status");
+    var limit = parseInt(counter.getAttribute("data-char-limit"), 10);
+    // Warn once the reader is within a tenth of the limit.
+    var nearFrom = Math.floor(limit * 0.9);
+    var announceTimer;
+
+    function update() {
+      var count = commentLength(field.value);
+      counter.textContent = count + " / " + limit + " characters";
+      counter.classList.toggle("char-count--near", count >= nearFrom && count <= limit);
+      counter.classList.toggle("char-count--over", count > limit);
+      field.classList.toggle("is-over-limit", count > limit);
+    }
+
+    function announce() {
+      status.textContent = remainingMessage(commentLength(field.value), limit);
+    }
+
+    field.addEventListener("input", function () {
+      update();
+      // Announce only once typing pauses, not on every keystroke.
+      window.clearTimeout(announceTimer);
+      announceTimer = window.setTimeout(announce, 1000);
+    });
+    counter.hidden = false;
+    update();
+  }
+
+  function guardSubmit(form) {
+    var button = form.querySelector("button[type=submit]");
+    var label = button.textContent;
+    form.addEventListener("submit", function (event) {
+      if (button.disabled) {
+        event.preventDefault();
+        return;
+      }
+      button.disabled = true;
+      button.setAttribute("aria-disabled", "true");
+      button.textContent = button.getAttribute("data-sending-label") || label;
+    });
+    // Coming back with the browser's Back button restores the page as it was
+    // left, button disabled; make it usable again.
+    window.addEventListener("pageshow", function () {
+      button.disabled = false;
+      button.removeAttribute("aria-disabled");
+      button.textContent = label;
+    });
+  }
+
+  function enhanceErrorSummary(summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) {
+        return;
+      }
+      event.preventDefault();
+      var label = document.querySelector("label[for='" + target.id + "']");
+      (label || target).scrollIntoView();
+      target.focus({ preventScroll: true });
+    });
+  }
+
+  document.querySelectorAll("[data-char-count-for]").forEach(enhanceCounter);
+  document.querySelectorAll("form.comment-form").forEach(guardSubmit);
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    enhanceErrorSummary(summary);
+  }
+})();

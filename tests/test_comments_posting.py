@@ -1,0 +1,185 @@
+"""A reader leaves a comment: the form, its errors, and what happens after sending."""
+
+import re
+
+import html5lib
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment, Status
+
+
+@pytest.fixture
+def article_html(client, article):
+    return client.get(article.get_absolute_url()).content.decode()
+
+
+def test_article_page_offers_the_comment_form_with_its_wording(article_html):
+    for text in (
+        "Leave a Comment",
+        "Your comment will appear after review. Educational discussion only — not medical advice.",
+        "Never published publicly.",
+        "0 / 2000 characters",
+        "Comments are reviewed before publishing.",
+        "No comments yet. Be the first to share your thoughts.",
+    ):
+        assert text in article_html
+
+
+def test_comment_form_has_name_email_and_comment_fields_with_labels(article_html):
+    assert re.search(r'<label\s+for="id_name"[^>]*>\s*Name', article_html)
+    assert re.search(r'<label\s+for="id_email"[^>]*>\s*Email', article_html)
+    assert re.search(r'<label\s+for="id_body"[^>]*>\s*Comment', article_html)
+    assert 'name="name"' in article_html and 'name="email"' in article_html and 'name="body"' in article_html
+
+
+def test_comment_field_has_no_maxlength_so_typing_is_never_blocked(article_html):
+    assert "maxlength" not in article_html
+
+
+def test_comment_field_is_described_by_its_static_hint(article_html):
+    assert re.search(r'<textarea[^>]*aria-describedby="id_body_helptext"', article_html)
+    assert '<div id="id_body_helptext" class="form-text">You can enter up to 2000 characters.</div>' in article_html
+
+
+def test_character_count_has_a_polite_live_region(article_html):
+    assert '<div id="id_body_status" class="visually-hidden" aria-live="polite"></div>' in article_html
+
+
+def test_email_consent_checkbox_is_unticked(article_html):
+    checkbox = re.search(r'<input type="checkbox" name="notify_on_publish"[^>]*>', article_html).group(0)
+    assert "checked" not in checkbox
+    assert "Email me when my comment is published" in article_html
+
+
+def test_honeypot_is_hidden_from_people_and_assistive_technology(article_html):
+    trap = re.search(
+        r'<div\s+class="comment-form__trap"\s+aria-hidden="true">(.*?)</div>\s*</div>', article_html, re.S
+    ).group(1)
+    assert re.search(r'<input type="text" name="website" tabindex="-1" autocomplete="off"', trap)
+
+
+def test_article_page_has_no_inline_styles_or_scripts(article_html):
+    assert "style=" not in article_html
+    assert re.findall(r"<script(?![^>]*(?:\ssrc=|type=\"application/ld\+json\"))", article_html) == []
+
+
+def test_comment_form_page_is_valid_html(post_comment):
+    html5lib.HTMLParser(strict=True).parse(post_comment(body="").content.decode())
+
+
+def test_valid_comment_redirects_to_the_comment_area(post_comment, article):
+    response = post_comment()
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+
+
+def test_reader_is_thanked_after_the_redirect(post_comment, client, article):
+    post_comment()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Thank you — your comment was received and will appear after review." in page
+
+
+def test_valid_comment_is_stored_as_pending(post_comment):
+    post_comment()
+    comment = Comment.objects.get()
+    assert (comment.name, comment.email, comment.body, comment.status) == (
+        "Ada Reader",
+        "ada@example.org",
+        "A thoughtful comment.",
+        Status.PENDING,
+    )
+
+
+def test_pending_comment_is_not_shown_to_readers(post_comment, client, article):
+    post_comment(body="Not yet reviewed text.")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Not yet reviewed text." not in page
+    assert 'Comments <span class="comments__count">(0)</span>' in page
+
+
+def test_consent_is_stored_only_when_ticked(post_comment, client):
+    post_comment(body="First.")
+    post_comment(body="Second.", notify_on_publish="on")
+    assert list(Comment.objects.values_list("body", "notify_on_publish")) == [("First.", False), ("Second.", True)]
+
+
+def test_identical_resubmission_is_dropped(post_comment):
+    first, second = post_comment(), post_comment()
+    assert Comment.objects.count() == 1
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+
+
+def test_same_text_from_another_address_is_not_a_duplicate(post_comment):
+    post_comment()
+    post_comment(email="someone.else@example.org")
+    assert Comment.objects.count() == 2
+
+
+def test_duplicate_check_ignores_differences_the_reader_cannot_see(post_comment):
+    post_comment(body="Same words.")
+    post_comment(body="  Same words.\r\n", email="ADA@example.org")
+    assert Comment.objects.count() == 1
+
+
+def test_invalid_comment_is_refused_with_status_400_and_nothing_stored(post_comment):
+    response = post_comment(email="not-an-address")
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_error_page_starts_with_a_summary_linking_to_each_field(post_comment):
+    page = post_comment(name="", email="nope").content.decode()
+    summary = re.search(r'<div id="error-summary"[^>]*tabindex="-1"[^>]*>(.*?)</div>', page, re.S).group(1)
+    assert '<a href="#id_name">Enter your name.</a>' in summary
+    assert '<a href="#id_email">Enter an email address in the correct format, like name@example.com.</a>' in summary
+    assert page.index('id="error-summary"') < page.index("<form")
+
+
+def test_each_invalid_field_shows_its_own_message_linked_to_it(post_comment):
+    page = post_comment(name="").content.decode()
+    assert re.search(r'<input[^>]*aria-invalid="true"[^>]*aria-describedby="id_name_error"[^>]*id="id_name"', page)
+    assert re.search(r'<div id="id_name_error"[^>]*>\s*<span[^>]*><strong>Enter your name.</strong>', page)
+
+
+def test_error_page_keeps_everything_the_reader_typed(post_comment):
+    text = "Line one\r\nline <two> & three " + "x" * 2000
+    page = post_comment(name="Bea & Co", body=text, notify_on_publish="on").content.decode()
+    assert 'value="Bea &amp; Co"' in page
+    assert "Line one\r\nline &lt;two&gt; &amp; three " + "x" * 2000 in page
+    assert re.search(r'<input type="checkbox" name="notify_on_publish"[^>]*checked', page)
+
+
+def test_name_longer_than_80_characters_is_refused_with_a_clear_message(post_comment):
+    page = post_comment(name="N" * 81).content.decode()
+    assert "Names can be at most 80 characters (you wrote 81)." in page
+
+
+def test_email_longer_than_254_characters_is_refused_with_a_clear_message(post_comment):
+    page = post_comment(email="a" * 64 + "@" + "b" * 186 + ".org").content.decode()
+    assert "Email addresses can be at most 254 characters (you wrote 255)." in page
+
+
+def test_email_is_required(post_comment):
+    assert "Enter your email address." in post_comment(email="").content.decode()
+
+
+def test_comment_without_a_csrf_token_is_refused(article, comment_data, db):
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("comments:post", kwargs={"slug": article.slug}), comment_data
+    )
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_opening_the_posting_address_leads_to_the_form(client, article):
+    response = client.get(reverse("comments:post", kwargs={"slug": article.slug}))
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#leave-a-comment"
+
+
+def test_comment_on_an_unpublished_article_is_not_found(post_comment, article):
+    article.is_published = False
+    article.save()
+    assert post_comment().status_code == 404

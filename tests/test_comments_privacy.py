@@ -1,0 +1,146 @@
+"""Privacy: a commenter's email address never reaches the public, and a
+data-protection request can be answered."""
+
+import hashlib
+import io
+import json
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from comments.models import Comment
+from comments.moderation import approve
+
+
+@pytest.fixture
+def article(loaded_article):
+    """The real article, so that every public page of the site is there to walk."""
+    return loaded_article
+
+
+@pytest.fixture
+def posted_address(client, post_comment, moderator):
+    """A unique address, on a comment that was posted and then approved."""
+    address = "unique.reader.7c1e@example.net"
+    post_comment(email=address, body="Published comment with a private address.")
+    approve(Comment.objects.get(), by=moderator)
+    return address
+
+
+def public_urls(article, dosing_chart):
+    comment = Comment.objects.get()
+    return [
+        "/",
+        article.get_absolute_url(),
+        article.get_absolute_url() + "?page=2",
+        dosing_chart.get_absolute_url(),
+        reverse("comments:feed"),
+        comment.get_absolute_url(),
+        "/sitemap.xml",
+        "/robots.txt",
+        "/no-such-page/",
+    ]
+
+
+def test_email_never_appears_in_any_public_response(client, posted_address, article, dosing_chart):
+    assert "Published comment with a private address." in client.get(article.get_absolute_url()).content.decode()
+    secrets = [posted_address, posted_address.split("@")[0]] + [
+        getattr(hashlib, name)(posted_address.encode()).hexdigest() for name in ("md5", "sha1", "sha256")
+    ]
+    for url in public_urls(article, dosing_chart):
+        response = client.get(url, follow=True)
+        body = response.content.decode() + "".join(f"{k}: {v}" for k, v in response.headers.items())
+        for secret in secrets:
+            assert secret not in body, url
+
+
+def test_structured_data_carries_no_comment_details(client, posted_address, article):
+    page = client.get(article.get_absolute_url()).content.decode()
+    json_ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    assert "example.net" not in json_ld
+
+
+def test_ip_address_is_stored_only_as_a_keyed_hash(post_comment):
+    post_comment()
+    comment = Comment.objects.get()
+    assert re.fullmatch(r"[0-9a-f]{64}", comment.ip_hmac)
+    assert comment.ip_hmac != hashlib.sha256(b"127.0.0.1").hexdigest()
+    assert "127.0.0.1" not in json.dumps(list(Comment.objects.values()), default=str)
+
+
+def test_same_address_gives_the_same_hash_so_moderators_can_see_a_pattern(post_comment):
+    post_comment(body="One.")
+    post_comment(body="Two.")
+    assert Comment.objects.values("ip_hmac").distinct().count() == 1
+
+
+def test_hash_changes_with_the_server_secret(post_comment, settings):
+    post_comment(body="One.")
+    settings.SECRET_KEY = "another secret key entirely, long enough to be a real one"
+    post_comment(body="Two.")
+    assert Comment.objects.values("ip_hmac").distinct().count() == 2
+
+
+def test_forwarded_for_header_is_ignored_by_default(post_comment, client):
+    post_comment(body="One.", client=client)
+    client.defaults["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
+    post_comment(body="Two.", client=client)
+    assert Comment.objects.values("ip_hmac").distinct().count() == 1
+
+
+def test_forwarded_for_header_is_believed_from_a_trusted_proxy(post_comment, client, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.0/8"]
+    client.defaults["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
+    post_comment(body="One.", client=client)
+    client.defaults["HTTP_X_FORWARDED_FOR"] = "198.51.100.7"
+    post_comment(body="Two.", client=client)
+    assert Comment.objects.values("ip_hmac").distinct().count() == 2
+
+
+def test_a_client_cannot_pose_as_another_by_prepending_to_the_forwarded_for_header(post_comment, client, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    client.defaults["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
+    post_comment(body="One.", client=client)
+    client.defaults["HTTP_X_FORWARDED_FOR"] = "198.51.100.1, 203.0.113.9"
+    post_comment(body="Two.", client=client)
+    assert Comment.objects.values("ip_hmac").distinct().count() == 1
+
+
+def test_user_agent_is_truncated(post_comment, client):
+    client.defaults["HTTP_USER_AGENT"] = "Mozilla/5.0 " + "x" * 500
+    post_comment(client=client)
+    assert len(Comment.objects.get().user_agent) == 200
+
+
+@pytest.fixture
+def two_commenters(article):
+    for email, body in (
+        ("ann@example.org", "Ann's first."),
+        ("Ann@Example.org", "Ann's second."),
+        ("bo@example.org", "Bo's."),
+    ):
+        Comment.objects.create(article=article, name="N", email=email, body=body)
+
+
+def test_export_command_prints_every_comment_of_one_address_as_json(two_commenters):
+    out = io.StringIO()
+    call_command("export_comments", "ann@example.org", stdout=out)
+    exported = json.loads(out.getvalue())
+    assert [item["body"] for item in exported] == ["Ann's first.", "Ann's second."]
+    assert exported[0]["article"] == "Thymosin Alpha 1"
+
+
+def test_erase_command_deletes_every_comment_of_one_address_only(two_commenters):
+    out = io.StringIO()
+    call_command("erase_comments", "ann@example.org", "--noinput", stdout=out)
+    assert list(Comment.objects.values_list("body", flat=True)) == ["Bo's."]
+    assert "Erased 2 comments from ann@example.org." in out.getvalue()
+
+
+def test_erase_command_asks_before_deleting(two_commenters, monkeypatch):
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+    with pytest.raises(CommandError):
+        call_command("erase_comments", "ann@example.org", stdout=io.StringIO())
+    assert Comment.objects.count() == 3

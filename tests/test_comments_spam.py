@@ -1,0 +1,122 @@
+"""Quiet defences: suspicious comments are held as spam with a reason, floods get a friendly 429."""
+
+import time
+
+import pytest
+
+from comments.models import Comment, Status
+from comments.spam import form_token
+
+
+def held_as_spam(response):
+    """The reader sees the usual thanks; the comment waits in the spam folder."""
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.status == Status.SPAM
+    return comment.spam_reasons
+
+
+def test_filled_honeypot_holds_the_comment_as_spam(post_comment):
+    assert "honeypot" in held_as_spam(post_comment(website="http://spam.example"))
+
+
+def test_form_sent_faster_than_a_person_could_is_held_as_spam(post_comment, article):
+    assert "seconds after the form was served" in held_as_spam(post_comment(timestamp=form_token(article)))
+
+
+def test_form_older_than_a_day_is_held_as_spam(post_comment, article):
+    reasons = held_as_spam(post_comment(timestamp=form_token(article, issued_at=time.time() - 86401)))
+    assert "more than 86400 seconds earlier" in reasons
+
+
+def test_minimum_and_maximum_form_age_come_from_settings(post_comment, article, settings):
+    settings.COMMENTS_MIN_SECONDS = 0
+    post_comment(timestamp=form_token(article))
+    assert Comment.objects.get().status == Status.PENDING
+
+
+@pytest.mark.parametrize("token", ["", "forged", "WzEsMl0:1abc:xyz"])
+def test_missing_or_forged_timestamp_holds_the_comment_as_spam(post_comment, token):
+    assert "signed timestamp was missing or invalid" in held_as_spam(post_comment(timestamp=token))
+
+
+def test_timestamp_from_another_articles_form_holds_the_comment_as_spam(post_comment, dosing_chart):
+    token = form_token(dosing_chart, issued_at=time.time() - 60)
+    assert "signed timestamp was missing or invalid" in held_as_spam(post_comment(timestamp=token))
+
+
+def test_two_links_hold_the_comment_as_spam(post_comment):
+    reasons = held_as_spam(post_comment(body="Buy at https://a-shop.com and www.b-shop.org today"))
+    assert "Contains 2 links" in reasons
+
+
+def test_one_link_is_fine(post_comment):
+    post_comment(body="The trial is at https://clinicaltrials.gov/study/NCT00000000")
+    assert Comment.objects.get().status == Status.PENDING
+
+
+def test_blocklisted_word_holds_the_comment_as_spam_naming_the_word(post_comment, settings):
+    settings.COMMENTS_BLOCKLIST = ["casino", "cheap pills"]
+    assert "Matches the blocklist: cheap pills." in held_as_spam(post_comment(body="Get CHEAP PILLS here."))
+
+
+def test_blocklist_matches_whole_words_only(post_comment, settings):
+    settings.COMMENTS_BLOCKLIST = ["casino"]
+    post_comment(body="The casinos study was unrelated.")
+    assert Comment.objects.get().status == Status.PENDING
+
+
+def test_spam_comment_is_never_shown(post_comment, client, article):
+    post_comment(website="filled", body="Spam body text.")
+    assert "Spam body text." not in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.fixture
+def rate_limit(settings):
+    settings.COMMENTS_RATE_LIMIT = 2
+    settings.COMMENTS_RATE_WINDOW = 600
+
+
+def test_comments_beyond_the_rate_limit_get_a_friendly_429(post_comment, rate_limit):
+    post_comment(body="One.")
+    post_comment(body="Two.")
+    response = post_comment(body="Three.")
+    assert response.status_code == 429
+    assert "Please wait a few minutes" in response.content.decode()
+    assert response["Retry-After"] == "600"
+    assert Comment.objects.count() == 2
+
+
+def test_rate_limited_page_keeps_the_readers_text(post_comment, rate_limit):
+    post_comment(body="One.")
+    post_comment(body="Two.")
+    page = post_comment(body="My carefully written third comment.").content.decode()
+    assert "My carefully written third comment.</textarea>" in page
+
+
+def test_rate_limit_counts_each_address_separately(post_comment, client, rate_limit, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    client.defaults["HTTP_X_FORWARDED_FOR"] = "203.0.113.1"
+    post_comment(body="One.", client=client)
+    post_comment(body="Two.", client=client)
+    client.defaults["HTTP_X_FORWARDED_FOR"] = "203.0.113.2"
+    assert post_comment(body="Three.", client=client).status_code == 302
+
+
+def test_rate_limit_is_lifted_when_the_window_ends(post_comment, rate_limit, settings):
+    settings.COMMENTS_RATE_WINDOW = 1
+    post_comment(body="One.")
+    post_comment(body="Two.")
+    time.sleep(1.1)
+    assert post_comment(body="Three.").status_code == 302
+
+
+def test_waiting_reader_can_send_the_same_text_once_the_limit_lifts(post_comment, rate_limit, settings):
+    """A refused comment must not be remembered as a duplicate of itself."""
+    settings.COMMENTS_RATE_WINDOW = 1
+    post_comment(body="One.")
+    post_comment(body="Two.")
+    post_comment(body="Three.")
+    time.sleep(1.1)
+    post_comment(body="Three.")
+    assert Comment.objects.filter(body="Three.").exists()

@@ -10,12 +10,14 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3 p
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: help run dev setup test lock clean
+.PHONY: help run dev setup test test-postgres bench lock clean
 
 help:
 	@echo "make run    set up and serve the site on http://127.0.0.1:$(PORT)/ (gunicorn, DEBUG off)"
 	@echo "make dev    the same with Django's development server and DEBUG on"
 	@echo "make test   set up and run the whole test suite"
+	@echo "make test-postgres   the whole suite against throwaway PostgreSQL and Redis servers"
+	@echo "make bench  measure the production server under load with wrk (not part of the tests)"
 	@echo "make lock   re-pin requirements*.lock from the ranges in pyproject.toml"
 
 $(VENV)/.runtime: requirements.lock
@@ -41,8 +43,24 @@ run: setup
 dev: setup
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The browser tests drive the Chromium at CHROMIUM_PATH (Debian's package by
+# default). Where there is none, Playwright downloads its own build once.
+CHROMIUM_PATH ?= /usr/bin/chromium
+
+# SQLite and the local-memory cache, whatever the shell has exported.
 test: $(VENV)/.dev
-	$(BIN)/pytest
+	@test -x "$(CHROMIUM_PATH)" || $(BIN)/playwright install chromium
+	env -u DATABASE_URL -u REDIS_URL CHROMIUM_PATH="$(CHROMIUM_PATH)" $(BIN)/pytest
+
+# The same suite against a throwaway PostgreSQL 15 cluster and redis-server
+# (Debian's postgresql-15 and redis-server packages).
+test-postgres: $(VENV)/.dev
+	@test -x "$(CHROMIUM_PATH)" || $(BIN)/playwright install chromium
+	CHROMIUM_PATH="$(CHROMIUM_PATH)" scripts/with-services.sh $(BIN)/pytest
+
+# A throwaway site in a temporary directory; needs wrk (Debian's wrk package).
+bench: $(VENV)/.runtime
+	env -u DATABASE_URL -u REDIS_URL $(PY) bench/run.py
 
 lock:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed." >&2; exit 1; }

@@ -2,14 +2,38 @@
 
 import os
 
+# `make run` passes --bind 127.0.0.1:$PORT; the container sets GUNICORN_BIND=0.0.0.0:8000.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Two workers per core keep a core busy while the other waits on the
+# database; the cap keeps memory bounded on a large host.
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 8)))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-accesslog = "-"
-errorlog = "-"
 # Recycle workers now and then so that a slow leak can never grow without bound.
 max_requests = 10000
 max_requests_jitter = 1000
+# Load the app once in the master: workers share its memory pages and a
+# broken configuration stops the server at start instead of in every worker.
+preload_app = True
+
+# The same JSON lines on stdout as the application's own logs.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "ta1.logging.JSONFormatter"}},
+    "handlers": {
+        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"},
+    },
+    "root": {"level": "INFO", "handlers": ["stdout"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+        "gunicorn.access": {
+            # A proxy in front usually logs every request already.
+            "level": "INFO" if os.environ.get("GUNICORN_ACCESS_LOG", "1") == "1" else "WARNING",
+            "handlers": ["stdout"],
+            "propagate": False,
+        },
+    },
+}

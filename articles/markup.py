@@ -2,19 +2,47 @@
 
 import bleach
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 # Raw HTML is off in the parser, and bleach has the last word anyway: what
 # leaves here is only the markup an article needs.
 ALLOWED_TAGS = frozenset(
     {
         "p", "br", "h3", "h4", "ul", "ol", "li", "strong", "em", "blockquote", "a",
-        "table", "caption", "thead", "tbody", "tr", "th", "td",
+        "table", "caption", "thead", "tbody", "tr", "th", "td", "div",
     }
 )
-ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "th": ["scope", "colspan", "rowspan"], "td": ["colspan", "rowspan"]}
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "div": ["class", "role", "tabindex", "aria-label"],
+    "th": ["scope", "colspan", "rowspan"],
+    "td": ["colspan", "rowspan"],
+}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def _table_open(renderer, tokens, idx, options, env):
+    # A wide table scrolls sideways inside its own box on a narrow screen. The
+    # box takes keyboard focus so that it can be scrolled without a mouse, and
+    # is named after the table's columns so that a screen reader says what it is.
+    columns = []
+    for token in tokens[idx:]:
+        if token.type == "thead_close":
+            break
+        if token.type == "inline":
+            columns.append(token.content)
+    label = escapeHtml("Table: " + ", ".join(columns))
+    return f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">\n<table>\n'
+
+
+def _table_close(renderer, tokens, idx, options, env):
+    return "</table>\n</div>\n"
+
+
+_markdown.add_render_rule("table_open", _table_open)
+_markdown.add_render_rule("table_close", _table_close)
 
 
 def sanitise(html):

@@ -33,6 +33,12 @@ class Article(models.Model):
     disclaimer = models.TextField(
         help_text="Shown set apart after the last section of the article, always visible. Plain text."
     )
+    comments_changed_at = models.DateTimeField(
+        default=timezone.now,
+        editable=False,
+        help_text="When a published comment last appeared, changed or went away; with the last-updated time "
+        "it names the cached copy of the page.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 

@@ -6,9 +6,11 @@ ALLOWED_HOSTS instead of falling back to local values.
 """
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
@@ -43,8 +45,17 @@ def local_secret_key():
     # clone: generate one on first use and keep it beside the code, git-ignored.
     path = BASE_DIR / ".secret_key"
     if not path.exists():
-        path.write_text(get_random_secret_key())
-        path.chmod(0o600)
+        # Several processes may start at once: write a private temporary
+        # file, then link it into place, which fails if another won the race.
+        tmp = path.with_name(f".secret_key.{os.getpid()}")
+        tmp.write_text(get_random_secret_key())
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_text().strip()
 
 
@@ -61,6 +72,29 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_ENV=production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# HTTPS. In production the site runs behind a proxy that terminates TLS and
+# sets X-Forwarded-Proto; the proxy must overwrite that header from clients,
+# otherwise a client could claim a secure connection it does not have.
+# Set TRUSTED_PROXY_SSL_HEADER=0 when the app is exposed without such a proxy.
+if env_bool("TRUSTED_PROXY_SSL_HEADER", PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# A load balancer probes the app over plain HTTP inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+SESSION_COOKIE_HTTPONLY = True
+# Forms carry the token in a hidden field, so no script ever needs the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Readers of a medical article should not announce which page they came
+# from to the sites it cites.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -73,12 +107,15 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "csp",
     "articles",
     "comments",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ta1.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +125,30 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# No inline script or style anywhere, the admin included: its templates in
+# Django 5.2 load every script and style from files and pass data through
+# data- attributes, so it needs no exception to this policy. (The one inline
+# style left, a border on django-simple-history's revision list, is cosmetic
+# and the browser just drops it.)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 ROOT_URLCONF = "ta1.urls"
 WSGI_APPLICATION = "ta1.wsgi.application"
@@ -120,7 +181,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # "database is locked": WAL lets readers run beside the writer, writes
     # take the lock when their transaction begins, and the busy timeout
     # queues them. https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-init-command
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist (DB_CONN_MAX_AGE) like PostgreSQL's: opening one
+    # and running these pragmas costs more than a cached page's one query.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
@@ -137,6 +199,9 @@ if env("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Cached article pages are keyed by their content's version, so they are
+# never stale; this only bounds how long superseded copies take up memory.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 86400)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -151,7 +216,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -159,6 +224,69 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Error reports: with ADMINS set ("Name <address>, other@example.org") every
+# server error is mailed to them, in addition to the log line.
+ADMINS = getaddresses([env("ADMINS")])
+SERVER_EMAIL = env("SERVER_EMAIL", "root@localhost")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+# Error mail is sent while the failed request waits; never let a slow mail
+# server hold it for long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Mail is printed to the console until a mail server is named.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if env("EMAIL_HOST") else "django.core.mail.backends.console.EmailBackend",
+)
+
+# Comments. Every threshold is read from the environment so that a load test
+# can lift it; README.md lists them.
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
+COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)
+COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 600)
+COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 2)
+COMMENTS_MAX_AGE = env_int("COMMENTS_MAX_AGE", 86400)
+COMMENTS_LINK_LIMIT = env_int("COMMENTS_LINK_LIMIT", 2)
+COMMENTS_BLOCKLIST = env_list("COMMENTS_BLOCKLIST")
+COMMENTS_DUPLICATE_WINDOW = env_int("COMMENTS_DUPLICATE_WINDOW", 300)
+COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", True)
+# Comment emails are sent while the reader's request finishes: give up on a
+# slow mail server quickly (the comment is already saved either way).
+COMMENTS_EMAIL_TIMEOUT = env_int("COMMENTS_EMAIL_TIMEOUT", 3)
+COMMENTS_EMAIL_IN_BACKGROUND = env_bool("COMMENTS_EMAIL_IN_BACKGROUND", True)
+# Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is
+# believed; with none, the client address is always REMOTE_ADDR.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# Where links in emails point, e.g. https://example.org
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "ta1.logging.JSONFormatter"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Propagate to the root's stdout handler; mail_admins sends nothing
+        # while ADMINS is empty.
+        "django": {"handlers": ["mail_admins"], "level": env("LOG_LEVEL", "INFO")},
+        "django.server": {"handlers": [], "propagate": True},
+    },
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

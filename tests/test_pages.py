@@ -9,10 +9,11 @@ from django.core.management import call_command
 from django.test import Client
 
 from articles.models import Section
+from comments.models import Comment, Status
 
 
 @pytest.fixture
-def page(client, loaded_article):
+def article_html(client, loaded_article):
     return client.get(loaded_article.get_absolute_url()).content.decode()
 
 
@@ -22,43 +23,43 @@ def test_home_leads_to_the_article(client, loaded_article):
     assert response["Location"] == loaded_article.get_absolute_url()
 
 
-def test_article_page_is_valid_html(page):
-    html5lib.HTMLParser(strict=True).parse(page)
+def test_article_page_is_valid_html(article_html):
+    html5lib.HTMLParser(strict=True).parse(article_html)
 
 
 def test_dosing_chart_page_is_valid_html(client, dosing_chart):
     html5lib.HTMLParser(strict=True).parse(client.get(dosing_chart.get_absolute_url()).content.decode())
 
 
-def test_page_has_exactly_one_h1(page):
-    assert len(re.findall(r"<h1[ >]", page)) == 1
+def test_page_has_exactly_one_h1(article_html):
+    assert len(re.findall(r"<h1[ >]", article_html)) == 1
 
 
-def test_every_section_is_an_h2_with_an_id_linked_from_the_table_of_contents(page, loaded_article):
+def test_every_section_is_an_h2_with_an_id_linked_from_the_table_of_contents(article_html, loaded_article):
     for section in loaded_article.sections.all():
-        assert f'<h2 id="{section.anchor}">' in page
-        assert f'<a href="#{section.anchor}">' in page
+        assert f'<h2 id="{section.anchor}">' in article_html
+        assert f'<a href="#{section.anchor}">' in article_html
 
 
-def test_page_shows_last_updated_and_last_reviewed_dates_in_time_elements(page, loaded_article):
-    assert f'Last updated <time datetime="{loaded_article.updated_at:%Y-%m-%d}">' in page
-    assert f'Last reviewed <time datetime="{loaded_article.last_reviewed:%Y-%m-%d}">' in page
+def test_page_shows_last_updated_and_last_reviewed_dates_in_time_elements(article_html, loaded_article):
+    assert f'Last updated <time datetime="{loaded_article.updated_at:%Y-%m-%d}">' in article_html
+    assert f'Last reviewed <time datetime="{loaded_article.last_reviewed:%Y-%m-%d}">' in article_html
 
 
-def test_page_shows_a_reading_time(page):
-    assert re.search(r"\d+ min read", page)
+def test_page_shows_a_reading_time(article_html):
+    assert re.search(r"\d+ min read", article_html)
 
 
-def test_page_has_title_description_canonical_and_open_graph(page, loaded_article):
-    assert f"<title>{loaded_article.title} ·" in page
-    assert '<meta name="description" content="What thymosin alpha 1 is' in page
-    assert f'<link rel="canonical" href="http://testserver{loaded_article.get_absolute_url()}">' in page
-    assert f'<meta property="og:title" content="{loaded_article.title}">' in page
-    assert '<html lang="en">' in page
+def test_page_has_title_description_canonical_and_open_graph(article_html, loaded_article):
+    assert f"<title>{loaded_article.title} ·" in article_html
+    assert '<meta name="description" content="What thymosin alpha 1 is' in article_html
+    assert f'<link rel="canonical" href="http://testserver{loaded_article.get_absolute_url()}">' in article_html
+    assert f'<meta property="og:title" content="{loaded_article.title}">' in article_html
+    assert '<html lang="en">' in article_html
 
 
-def test_page_has_medical_web_page_structured_data_with_the_review_date(page, loaded_article):
-    payload = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+def test_page_has_medical_web_page_structured_data_with_the_review_date(article_html, loaded_article):
+    payload = re.search(r'<script type="application/ld\+json">(.*?)</script>', article_html, re.S).group(1)
     data = json.loads(payload)
     assert data["@type"] == "MedicalWebPage"
     assert data["lastReviewed"] == loaded_article.last_reviewed.isoformat()
@@ -71,8 +72,8 @@ def test_structured_data_cannot_be_broken_out_of_by_a_title(client, article):
     assert "<script>alert(1)" not in page
 
 
-def test_page_requests_nothing_from_other_hosts(page):
-    assert not re.search(r'(?:src|href)="(?:https?:)?//', page.replace('href="http://testserver', ""))
+def test_page_requests_nothing_from_other_hosts(article_html):
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', article_html.replace('href="http://testserver', ""))
 
 
 def test_unpublished_article_is_not_found(client, article):
@@ -82,11 +83,16 @@ def test_unpublished_article_is_not_found(client, article):
 
 
 def test_article_page_query_count_is_constant(client, article, django_assert_num_queries):
-    """One query for the article and one for all its sections, however many
-    sections there are: the template must never query per section."""
+    """One query for the article, one for all its sections, one to count the
+    approved comments and one for their page, however many sections and
+    comments there are: the templates must never query per section or per comment."""
     for position in range(30):
         Section.objects.create(article=article, position=position, heading=f"Part {position}", body="Text.")
-    with django_assert_num_queries(2):
+    Comment.objects.bulk_create(
+        Comment(article=article, name=f"Reader {n}", email=f"r{n}@example.org", body="Hi.", status=Status.APPROVED)
+        for n in range(60)
+    )
+    with django_assert_num_queries(4):
         client.get(article.get_absolute_url())
 
 

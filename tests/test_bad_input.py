@@ -1,0 +1,208 @@
+"""Whatever arrives at the comment form, the answer is a 4xx or the form again
+with its errors, never a server error, and a comment is stored whole or not
+at all."""
+
+import re
+import time
+from urllib.parse import quote_from_bytes
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from comments import spam, text
+from comments.models import Comment
+
+FORM = "application/x-www-form-urlencoded"
+
+hypothesis_settings = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+TRICKY = [
+    "\x00",  # NUL: PostgreSQL refuses it in text
+    "\ud800",  # lone surrogates: not encodable as UTF-8
+    "\udfff",
+    "\u202e",  # right-to-left override
+    "\u2066",  # left-to-right isolate
+    "\u200b",  # zero-width space
+    "\u200d",  # zero-width joiner
+    "\ufeff",  # byte-order mark
+    "\r\n",
+    "\r",
+    "<script>alert(1)</script>",
+    "&amp;",
+    "%",
+    "=",
+    "+",
+    "😀",
+    "é",
+]
+
+# Any code point (surrogates included), with the tricky ones made likely.
+any_text = st.lists(st.one_of(st.characters(exclude_categories=()), st.sampled_from(TRICKY)), max_size=60).map("".join)
+
+
+def url_for(article):
+    return reverse("comments:post", kwargs={"slug": article.slug})
+
+
+def raw_form(fields):
+    """URL-encode as a browser would, but let lone surrogates through as the
+    invalid UTF-8 bytes a broken client would send."""
+    return "&".join(
+        f"{quote_from_bytes(name.encode())}={quote_from_bytes(value.encode('utf-8', 'surrogatepass'))}"
+        for name, value in fields.items()
+    )
+
+
+def as_received(value):
+    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def fresh_token(article):
+    return spam.form_token(article, issued_at=time.time() - 60)
+
+
+def assert_whole_or_nothing(response, before, sent=None):
+    event(f"status {response.status_code}")
+    assert response.status_code < 500
+    new = list(Comment.objects.exclude(pk__in=before))
+    if response.status_code == 302:
+        assert len(new) <= 1
+        if sent and new:
+            assert new[0].name == as_received(sent["name"]).strip()
+            assert new[0].body == text.normalise(as_received(sent["body"]))
+    else:
+        assert 400 <= response.status_code < 500
+        assert new == []
+
+
+def existing():
+    return set(Comment.objects.values_list("pk", flat=True))
+
+
+@pytest.fixture
+def lifted_limits(settings):
+    settings.COMMENTS_RATE_LIMIT = 10**6
+
+
+@hypothesis_settings
+@given(name=any_text, email=st.one_of(any_text, st.emails()), body=any_text)
+def test_any_text_in_any_field_gets_a_clear_answer(client, article, lifted_limits, name, email, body):
+    cache.clear()
+    before = existing()
+    sent = {"name": name, "email": email, "body": body, "website": "", "timestamp": fresh_token(article)}
+    response = client.post(url_for(article), raw_form(sent), content_type=FORM)
+    assert_whole_or_nothing(response, before, sent)
+    if response.status_code == 400:
+        assert "There is a problem with your comment" in response.content.decode()
+
+
+@hypothesis_settings
+@given(name=any_text, body=any_text)
+def test_valid_comments_with_any_text_are_stored_exactly_as_received(client, article, lifted_limits, name, body):
+    cache.clear()
+    before = existing()
+    sent = {
+        "name": f"A{name}",
+        "email": "reader@example.org",
+        "body": f"B{body}",
+        "website": "",
+        "timestamp": fresh_token(article),
+    }
+    response = client.post(url_for(article), raw_form(sent), content_type=FORM)
+    assert_whole_or_nothing(response, before, sent)
+
+
+MALFORMED_PIECES = [
+    b"%", b"%Z", b"%ZZ", b"%E0%A4", b"%ED%A0%80", b"&", b"=", b"==&&", b"name=", b"body=", b"+", b"\xff\xfe", b"\xc0\x80", b"\x00",
+]
+CONTENT_TYPES = [
+    FORM,
+    FORM + "; charset=latin-1",
+    FORM + "; charset=no-such-charset",
+    "multipart/form-data; boundary=xyz",
+    "multipart/form-data",
+    "multipart/form-data; boundary=",
+    "text/plain",
+    "application/json",
+]
+
+
+@hypothesis_settings
+@given(
+    body=st.lists(st.one_of(st.sampled_from(MALFORMED_PIECES), st.binary(max_size=40)), max_size=30).map(b"".join),
+    content_type=st.sampled_from(CONTENT_TYPES),
+)
+def test_malformed_encodings_get_a_4xx_or_the_form(client, article, lifted_limits, body, content_type):
+    cache.clear()
+    before = existing()
+    # generic() sends the bytes as they are, whatever charset the header claims.
+    response = client.generic("POST", url_for(article), body, content_type=content_type)
+    assert_whole_or_nothing(response, before)
+
+
+def test_nul_in_a_comment_gets_a_clear_error(client, article, comment_data):
+    response = client.post(url_for(article), {**comment_data, "body": "Before\x00after"})
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("character", ["a", "é", "😀", "\u200b"])
+def test_a_one_megabyte_comment_gets_a_clear_error_and_stores_nothing(client, article, comment_data, character):
+    # 1 MB of text; as UTF-8 some of these exceed the upload limit and are
+    # refused before the form sees them.
+    response = client.post(url_for(article), {**comment_data, "body": character * 1_000_000})
+    assert 400 <= response.status_code < 500
+    assert not Comment.objects.exists()
+
+
+def test_a_request_over_the_upload_limit_is_refused(client, article, comment_data, settings):
+    oversized = "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = client.post(url_for(article), {**comment_data, "body": oversized})
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_a_request_with_too_many_fields_is_refused(client, article, comment_data, settings):
+    extra = "&".join(f"f{n}=x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = client.post(url_for(article), raw_form(comment_data) + "&" + extra, content_type=FORM)
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+@pytest.fixture
+def csrf_client(article):
+    client = Client(enforce_csrf_checks=True)
+    client.get(article.get_absolute_url())
+    return client
+
+
+def test_a_comment_without_a_csrf_token_is_refused(csrf_client, article, comment_data):
+    assert csrf_client.post(url_for(article), comment_data).status_code == 403
+    assert not Comment.objects.exists()
+
+
+@hypothesis_settings
+@given(token=st.one_of(any_text, st.from_regex(r"[A-Za-z0-9]{32}|[A-Za-z0-9]{64}", fullmatch=True)))
+def test_a_forged_csrf_token_is_refused(csrf_client, article, comment_data, token):
+    forged = raw_form({**comment_data, "csrfmiddlewaretoken": token})
+    response = csrf_client.post(url_for(article), forged, content_type=FORM)
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_the_real_csrf_token_is_accepted(csrf_client, article, comment_data):
+    """The refusals above are for the forged tokens, not for every post."""
+    page = csrf_client.get(article.get_absolute_url()).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = csrf_client.post(url_for(article), {**comment_data, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert Comment.objects.count() == 1

@@ -1,0 +1,252 @@
+"""The production server (gunicorn, DEBUG off) as separate processes: many
+readers commenting at once, and a comment surviving the server being killed.
+
+The server gets a database of its own, because pytest-django's test database
+lives inside this process's transactions where no other process can see it:
+a SQLite file, or a fresh PostgreSQL database beside the suite's when
+DATABASE_URL names a PostgreSQL server."""
+
+import http.cookiejar
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import dj_database_url
+import psycopg
+import pytest
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE_PATH = "/articles/thymosin-alpha-1/"
+POST_PATH = "/articles/thymosin-alpha-1/comments/"
+READERS = 50
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("static")
+    env = {**os.environ, "STATIC_ROOT": str(root)}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    return root
+
+
+def postgres_conninfo(url):
+    config = dj_database_url.parse(url)
+    return {
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+        "user": config["USER"] or None,
+        "password": config["PASSWORD"] or None,
+        "dbname": config["NAME"],
+    }
+
+
+@pytest.fixture
+def server_database_url(tmp_path):
+    suite_url = os.environ.get("DATABASE_URL", "")
+    if not suite_url.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{tmp_path / 'server.sqlite3'}"
+        return
+    name = f"ta1_live_{secrets.token_hex(4)}"
+    with psycopg.connect(**postgres_conninfo(suite_url), autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlsplit(suite_url)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(**postgres_conninfo(suite_url), autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn with the repository's configuration, as `make run` starts it."""
+
+    def __init__(self, env, log_path):
+        self.env = env
+        self.log_path = log_path
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def manage(self, *args):
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True, timeout=300, capture_output=True)
+
+    def start(self):
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "ta1.wsgi", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                # Its own process group, so that its workers go with it.
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log_path.read_text()
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        raise AssertionError(f"the server did not become healthy:\n{self.log_path.read_text()}")
+
+    def kill(self):
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def django(self, code):
+        """Run code in a process of the server's own configuration; its output."""
+        result = subprocess.run(
+            [sys.executable, "-c", "import django; django.setup()\n" + code],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            timeout=60,
+            capture_output=True,
+            text=True,
+        )
+        return result.stdout
+
+    def stored_comments(self):
+        """(body, status) of every comment."""
+        code = (
+            "import json; from comments.models import Comment; "
+            "print(json.dumps(list(Comment.objects.values_list('body', 'status'))))"
+        )
+        return [tuple(row) for row in json.loads(self.django(code))]
+
+    def get(self, path):
+        with urllib.request.urlopen(self.base + path, timeout=60) as response:
+            return response.read().decode()
+
+
+@pytest.fixture
+def server(server_database_url, static_root, tmp_path):
+    unwanted = ("DJANGO_ENV", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {key: value for key, value in os.environ.items() if key not in unwanted}
+    env.update(
+        DATABASE_URL=server_database_url,
+        STATIC_ROOT=str(static_root),
+        SECRET_KEY=secrets.token_urlsafe(50),
+        WEB_CONCURRENCY="4",
+        GUNICORN_ACCESS_LOG="0",
+        # Thresholds lifted: every reader here comes from 127.0.0.1 and
+        # answers at once, which the spam rules would otherwise hold back.
+        COMMENTS_RATE_LIMIT="1000000",
+        COMMENTS_MIN_SECONDS="0",
+        COMMENTS_NOTIFY_MODERATORS="0",
+    )
+    server = Server(env, tmp_path / "server.log")
+    server.manage("migrate", "--noinput")
+    server.manage("load_article")
+    server.start()
+    yield server
+    server.stop()
+
+
+class KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Reader:
+    """A browser of its own: its own cookies, so its own CSRF secret."""
+
+    def __init__(self, base):
+        self.base = base
+        cookies = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        self.opener = urllib.request.build_opener(cookies, KeepRedirects)
+
+    def open_form(self):
+        with self.opener.open(self.base + ARTICLE_PATH, timeout=60) as response:
+            page = response.read().decode()
+        self.fields = {
+            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1),
+            "timestamp": re.search(r'name="timestamp" value="([^"]+)"', page).group(1),
+            "website": "",
+        }
+
+    def send(self, name, email, body):
+        data = urlencode({**self.fields, "name": name, "email": email, "body": body}).encode()
+        try:
+            with self.opener.open(self.base + POST_PATH, data=data, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+
+def test_fifty_readers_commenting_at_once_are_each_stored_exactly_once_as_pending(server):
+    readers = [Reader(server.base) for _ in range(READERS)]
+    all_ready = threading.Barrier(READERS, timeout=120)
+
+    def comment(number):
+        reader = readers[number]
+        reader.open_form()
+        all_ready.wait()
+        return reader.send(f"Reader {number}", f"reader{number}@example.org", f"Comment number {number}.")
+
+    with ThreadPoolExecutor(max_workers=READERS) as pool:
+        statuses = list(pool.map(comment, range(READERS), timeout=300))
+
+    assert statuses == [302] * READERS
+    stored = server.stored_comments()
+    assert Counter(body for body, _ in stored) == Counter(f"Comment number {n}." for n in range(READERS))
+    assert {status for _, status in stored} == {"pending"}
+
+
+def test_an_acknowledged_comment_survives_the_server_being_killed(server):
+    reader = Reader(server.base)
+    reader.open_form()
+    assert reader.send("Dana Durable", "dana@example.org", "Saved before the crash.") == 302
+    server.kill()
+    server.start()
+    assert ("Saved before the crash.", "pending") in server.stored_comments()
+
+
+EDIT_A_SECTION = """
+from articles.models import Section
+section = Section.objects.filter(article__slug="thymosin-alpha-1").first()
+section.body = "Revised by an editor just now."
+section.save()
+"""
+
+
+def test_an_edit_shows_on_every_server_process_at_the_next_request(server):
+    """Each gunicorn worker keeps its own copy of the page when no shared
+    cache is configured; every one must notice the edit."""
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        before = list(pool.map(lambda _: server.get(ARTICLE_PATH), range(64), timeout=120))
+    assert not any("Revised by an editor just now." in page for page in before)
+    server.django(EDIT_A_SECTION)
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        after = list(pool.map(lambda _: server.get(ARTICLE_PATH), range(64), timeout=120))
+    assert all("Revised by an editor just now." in page for page in after)

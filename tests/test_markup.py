@@ -79,3 +79,11 @@ def test_raw_html_from_an_editor_is_shown_as_text_not_markup():
 )
 def test_allowed_markup_survives(source, expected):
     assert expected in render_markdown(source)
+
+
+def test_a_table_scrolls_in_a_keyboard_focusable_region_named_after_its_columns():
+    html = render_markdown("| Setting | Dose <b> |\n| - | - |\n| a | b |")
+    assert html.startswith(
+        '<div class="table-scroll" role="region" tabindex="0" aria-label="Table: Setting, Dose &lt;b&gt;">\n<table>'
+    )
+    assert html.endswith("</table>\n</div>\n")

@@ -1,0 +1,179 @@
+"""A reader writes a comment in Chromium: the live counter, the limit, sending it, and its errors."""
+
+import re
+
+from playwright.sync_api import expect
+
+from comments import text
+from comments.models import Comment, Status
+
+THANKS = "Thank you — your comment was received and will appear after review."
+
+
+def test_reader_follows_the_contents_writes_with_emoji_and_line_breaks_and_is_told_it_awaits_review(
+    open_page, fill_comment, loaded_article
+):
+    page = open_page("/")
+    section = loaded_article.sections.all()[2]
+    page.get_by_role("navigation", name="On this page").get_by_role("link", name=section.heading).click()
+    expect(page).to_have_url(re.compile(f"#{section.anchor}$"))
+    expect(page.locator(f"#{section.anchor}")).to_be_in_viewport()
+
+    body = page.locator("#id_body")
+    counter = page.locator("#id_body_counter")
+    body.click()
+    page.keyboard.type("  Thank you 👍🏽 for this.")
+    page.keyboard.press("Enter")
+    page.keyboard.type("My family 👨‍👩‍👧 read it too.")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Ça m’a aidé.")
+    typed = body.input_value()
+    assert "\n" in typed and "👨‍👩‍👧" in typed
+    expect(counter).to_have_text(f"{text.length(typed)} / 2000 characters")
+
+    # A paste: the whole text arrives in one input event, without key presses.
+    page.keyboard.insert_text("x" * (2001 - text.length(typed)))
+    expect(counter).to_have_text("2001 / 2000 characters")
+    expect(counter).to_have_class(re.compile(r"\bchar-count--over\b"))
+    expect(body).to_have_class(re.compile(r"\bis-over-limit\b"))
+    # The count stands out from the quiet hint beside it.
+    hint_colour = page.locator("#id_body_helptext").evaluate("hint => getComputedStyle(hint).color")
+    expect(counter).not_to_have_css("color", hint_colour)
+    page.keyboard.type("abc")
+    expect(counter).to_have_text("2004 / 2000 characters")
+    assert body.input_value().endswith("xabc")
+
+    fill_comment(page, "Clear and careful, thank you.\nIt answered my question.")
+    page.get_by_role("button", name="Post comment").click()
+
+    expect(page.get_by_role("status")).to_have_text(THANKS)
+    expect(page.locator("#comments")).to_be_in_viewport()
+    expect(page.locator("#comments")).not_to_contain_text("Clear and careful")
+    assert Comment.objects.get().status == Status.PENDING
+
+
+def test_counter_counts_exactly_as_the_server_does(open_page):
+    page = open_page("/")
+    body = page.locator("#id_body")
+    body.click()
+    for chunk in ("\u00a0 Line one\u2003", "Enter", "👩🏾‍⚕️ says: 10 µg ≠ 10 mg", "Enter", "Enter", "  "):
+        if chunk == "Enter":
+            page.keyboard.press("Enter")
+        else:
+            page.keyboard.type(chunk)
+        expect(page.locator("#id_body_counter")).to_have_text(f"{text.length(body.input_value())} / 2000 characters")
+
+
+def test_counter_shows_once_scripts_run_and_is_announced_politely_after_typing_pauses(open_page):
+    page = open_page("/")
+    status = page.locator("#id_body_status")
+    expect(page.locator("#id_body_counter")).to_be_visible()
+    expect(status).to_have_attribute("aria-live", "polite")
+    page.evaluate(
+        """() => {
+            window.announcements = [];
+            const status = document.getElementById("id_body_status");
+            new MutationObserver(() => window.announcements.push(status.textContent))
+                .observe(status, {childList: true, characterData: true, subtree: true});
+        }"""
+    )
+
+    page.locator("#id_body").press_sequentially("Eleven char", delay=60)
+    assert page.evaluate("window.announcements") == []
+    expect(status).to_have_text("You have 1989 characters remaining")
+
+    assert page.evaluate("window.announcements") == ["You have 1989 characters remaining"]
+
+
+def test_error_summary_takes_focus_after_a_failed_submission(open_page, fill_comment, screenshot):
+    page = open_page("/")
+    fill_comment(page, "x" * 2001, email="not an address")
+    page.get_by_role("button", name="Post comment").click()
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Enter an email address in the correct format, like name@example.com.",
+            "Comments can be at most 2000 characters (you wrote 2001).",
+        ]
+    )
+    screenshot(page.locator("main"), "comment-form-with-errors")
+
+
+def test_error_summary_link_moves_focus_to_its_field(open_page, fill_comment):
+    page = open_page("/")
+    fill_comment(page, "")
+    page.get_by_role("button", name="Post comment").click()
+    page.get_by_role("link", name="Enter your comment.").click()
+    expect(page.locator("#id_body")).to_be_focused()
+
+
+def test_without_javascript_the_form_still_sends_a_comment(open_page, fill_comment):
+    page = open_page("/", javascript=False)
+    expect(page.locator("#id_body_counter")).to_be_hidden()
+    fill_comment(page, "Sent from a browser with scripts turned off.")
+    page.get_by_role("button", name="Post comment").click()
+
+    expect(page.get_by_role("status")).to_have_text(THANKS)
+    assert Comment.objects.get().body == "Sent from a browser with scripts turned off."
+
+
+def test_without_javascript_an_over_long_comment_comes_back_with_the_error_and_the_text_intact(
+    open_page, fill_comment
+):
+    page = open_page("/", javascript=False)
+    long_comment = "Line one\n" + "y" * 1992
+    assert text.length(long_comment) == 2001
+    email = fill_comment(page, long_comment, name="Bo Reader")
+    page.get_by_role("button", name="Post comment").click()
+
+    expect(page.locator("#id_body_error")).to_have_text("Comments can be at most 2000 characters (you wrote 2001).")
+    expect(page.locator("#id_body")).to_have_value(long_comment)
+    expect(page.locator("#id_name")).to_have_value("Bo Reader")
+    expect(page.locator("#id_email")).to_have_value(email)
+    assert not Comment.objects.exists()
+
+
+FOCUS_STYLE = """() => {
+    const element = document.activeElement;
+    const style = getComputedStyle(element);
+    const box = element.getBoundingClientRect();
+    return {
+        element: element.id || element.outerHTML.slice(0, 80),
+        matchesFocusVisible: element.matches(":focus-visible"),
+        indicated: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2)
+            || style.boxShadow !== "none",
+        onScreen: box.bottom > 0 && box.top < window.innerHeight && box.right > 0 && box.left < window.innerWidth,
+    };
+}"""
+
+
+def test_keyboard_alone_reaches_and_sends_the_comment_form_with_focus_always_visible(open_page):
+    page = open_page("/")
+    stops = []
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS_STYLE)
+        stops.append(focus)
+        assert focus["matchesFocusVisible"] and focus["indicated"] and focus["onScreen"], focus
+        if focus["element"] == "id_name":
+            break
+    assert stops[-1]["element"] == "id_name", "the comment form was never reached with Tab"
+    assert len(stops) > 10
+
+    page.keyboard.type("Kim Keys")
+    page.keyboard.press("Tab")
+    page.keyboard.type("kim.keys@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Written without touching a mouse.")
+    for next_stop in (page.locator("#id_notify_on_publish"), page.get_by_role("button", name="Post comment")):
+        page.keyboard.press("Tab")
+        expect(next_stop).to_be_focused()
+        focus = page.evaluate(FOCUS_STYLE)
+        assert focus["matchesFocusVisible"] and focus["indicated"] and focus["onScreen"], focus
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_have_text(THANKS)
+    assert Comment.objects.get().name == "Kim Keys"

@@ -88,6 +88,7 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTI
 SESSION_COOKIE_HTTPONLY = True
 # Forms carry the token in a hidden field, so no script ever needs the cookie.
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "ta1.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Readers of a medical article should not announce which page they came
 # from to the sites it cites.
@@ -256,8 +257,9 @@ COMMENTS_LINK_LIMIT = env_int("COMMENTS_LINK_LIMIT", 2)
 COMMENTS_BLOCKLIST = env_list("COMMENTS_BLOCKLIST")
 COMMENTS_DUPLICATE_WINDOW = env_int("COMMENTS_DUPLICATE_WINDOW", 300)
 COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", True)
-# Comment emails are sent while the reader's request finishes: give up on a
-# slow mail server quickly (the comment is already saved either way).
+# Comment emails are sent from a background thread once the comment is saved,
+# so the reader never waits for them; the timeout keeps a slow mail server
+# from tying up threads.
 COMMENTS_EMAIL_TIMEOUT = env_int("COMMENTS_EMAIL_TIMEOUT", 3)
 COMMENTS_EMAIL_IN_BACKGROUND = env_bool("COMMENTS_EMAIL_IN_BACKGROUND", True)
 # Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is

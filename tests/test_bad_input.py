@@ -187,6 +187,13 @@ def csrf_client(article):
 
 def test_a_comment_without_a_csrf_token_is_refused(csrf_client, article, comment_data):
     assert csrf_client.post(url_for(article), comment_data).status_code == 403
+
+
+def test_a_refused_form_gives_the_reader_their_comment_back(csrf_client, article, comment_data):
+    response = csrf_client.post(url_for(article), {**comment_data, "body": "My <careful> words."})
+    page = response.content.decode()
+    assert "Your form could not be sent" in page
+    assert "My &lt;careful&gt; words.</textarea>" in page
     assert not Comment.objects.exists()
 
 

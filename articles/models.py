@@ -95,7 +95,6 @@ class Section(models.Model):
             self.anchor = self._free_anchor()
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
-        Article.objects.filter(pk=self.article_id).update(updated_at=timezone.now())
 
     def _free_anchor(self):
         base = slugify(self.heading)[:90] or "section"

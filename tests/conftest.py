@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article, Section
-from comments.models import Comment
+from comments.models import Comment, Status
 from comments.moderation import approve
 from comments.spam import form_token
 
@@ -51,6 +51,18 @@ def article(db):
 @pytest.fixture
 def section(article):
     return Section.objects.create(article=article, position=10, heading="First part", body="Some *text*.")
+
+
+@pytest.fixture
+def busy_article(article):
+    """More sections and approved comments than one page shows."""
+    for position in range(30):
+        Section.objects.create(article=article, position=position, heading=f"Part {position}", body="Text.")
+    Comment.objects.bulk_create(
+        Comment(article=article, name=f"Reader {n}", email=f"r{n}@example.org", body="Hi.", status=Status.APPROVED)
+        for n in range(60)
+    )
+    return article
 
 
 def _member_of(django_user_model, username, group_name):

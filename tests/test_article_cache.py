@@ -3,15 +3,14 @@ reader another's CSRF token, form timestamp or message."""
 
 import re
 
-import pytest
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
 from articles import caching
-from articles.models import Section
+from articles.models import Article
 from comments import privacy, spam
-from comments.models import Comment, Status
+from comments.models import Comment
 from comments.moderation import approve, reject
 from comments.views import THANKS
 
@@ -32,17 +31,6 @@ def form_token_in(response):
     return re.search(r'name="timestamp" value="([^"]+)"', text(response)).group(1)
 
 
-@pytest.fixture
-def busy_article(article):
-    for position in range(30):
-        Section.objects.create(article=article, position=position, heading=f"Part {position}", body="Text.")
-    Comment.objects.bulk_create(
-        Comment(article=article, name=f"Reader {n}", email=f"r{n}@example.org", body="Hi.", status=Status.APPROVED)
-        for n in range(60)
-    )
-    return article
-
-
 def test_warm_article_page_takes_one_query_however_many_sections_and_comments(client, busy_article, django_assert_num_queries):
     """The one query reads the article with the two times its cache key is
     made from; sections, comments and the table of contents come from the cache."""
@@ -56,6 +44,15 @@ def test_a_section_save_shows_at_the_next_request(client, section):
     section.body = "Freshly edited text."
     section.save()
     assert "Freshly edited text." in text(page(client, section.article))
+
+
+def test_a_section_moved_to_another_article_leaves_the_first_page_at_once(client, article, section):
+    other = Article.objects.create(title="Another", slug="another", summary="Another.", disclaimer="Disclaimer.")
+    assert "First part" in text(page(client, article))
+    section.article = other
+    section.save()
+    assert "First part" not in text(page(client, article))
+    assert "First part" in text(page(client, other))
 
 
 def test_a_deleted_section_disappears_at_the_next_request(client, section):

@@ -8,8 +8,6 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from articles.models import Section
-from comments.models import Comment, Status
 
 
 @pytest.fixture
@@ -82,18 +80,12 @@ def test_unpublished_article_is_not_found(client, article):
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
-def test_article_page_query_count_is_constant(client, article, django_assert_num_queries):
+def test_article_page_query_count_is_constant(client, busy_article, django_assert_num_queries):
     """One query for the article, one for all its sections, one to count the
     approved comments and one for their page, however many sections and
     comments there are: the templates must never query per section or per comment."""
-    for position in range(30):
-        Section.objects.create(article=article, position=position, heading=f"Part {position}", body="Text.")
-    Comment.objects.bulk_create(
-        Comment(article=article, name=f"Reader {n}", email=f"r{n}@example.org", body="Hi.", status=Status.APPROVED)
-        for n in range(60)
-    )
     with django_assert_num_queries(4):
-        client.get(article.get_absolute_url())
+        client.get(busy_article.get_absolute_url())
 
 
 def test_sitemap_lists_published_articles_with_lastmod(client, loaded_article, dosing_chart):
@@ -138,3 +130,19 @@ def test_static_files_get_hashed_compressed_names(tmp_path, settings):
     assert re.fullmatch(r"css/site\.[0-9a-f]{12}\.css", hashed)
     assert (tmp_path / f"{hashed}.gz").exists()
     assert (tmp_path / f"{hashed}.br").exists()
+
+
+def test_hashed_static_files_are_served_compressed_with_a_long_cache_life(tmp_path, settings):
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    hashed = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]["css/site.css"]
+    # A new client builds a new handler, whose whitenoise scans STATIC_ROOT afresh.
+    response = Client().get(f"/static/{hashed}", headers={"Accept-Encoding": "gzip, br"})
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "br"
+    max_age = int(re.search(r"max-age=(\d+)", response["Cache-Control"]).group(1))
+    assert max_age >= 365 * 24 * 3600

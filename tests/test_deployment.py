@@ -132,6 +132,22 @@ def test_health_check_is_reachable_over_plain_http_in_production(tmp_path):
     assert result.stdout.split()[-2:] == ["301", "200"]
 
 
+def test_a_production_response_over_https_carries_hsts_and_the_security_headers(tmp_path):
+    code = (
+        "import django, json; django.setup(); from django.test import Client; "
+        "r = Client(HTTP_HOST='ta1.example.org', HTTP_X_FORWARDED_PROTO='https').get('/robots.txt'); "
+        "print(json.dumps(dict(r.headers)))"
+    )
+    database = os.environ.get("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = run_python(code, DJANGO_SETTINGS_MODULE="ta1.settings", DATABASE_URL=database, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.splitlines()[-1])
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
 def test_log_records_become_one_json_object_per_line():
     try:
         raise ValueError("bad value")

@@ -1,13 +1,10 @@
-"""Keep the article page's cache key honest. Every write that changes what the
-page shows moves one of the two times the key is made from, whichever path
-made it: an admin form, a bulk action, a restored revision, a data-protection
-erasure."""
+"""Keep the article page's cache key honest. Every write to a section moves the
+article's update time, whichever path made it: an admin form, the inline, a
+restored revision. (comments/signals.py does the same for comments.)"""
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
-
-from comments.models import Comment, Status
 
 from .models import Article, Section
 
@@ -26,13 +23,3 @@ def remember_sections_article(sender, instance, **kwargs):
 def section_changed(sender, instance, **kwargs):
     articles = {instance.article_id, getattr(instance, "previous_article_id", None)} - {None}
     Article.objects.filter(pk__in=articles).update(updated_at=timezone.now())
-
-
-@receiver(post_save, sender=Comment)
-@receiver(post_delete, sender=Comment)
-def comment_changed(sender, instance, created=False, **kwargs):
-    # A new comment waits for a moderator, invisible to readers: only an
-    # approved one, or a later change of status, alters the page.
-    if created and instance.status != Status.APPROVED:
-        return
-    Article.objects.filter(pk=instance.article_id).update(comments_changed_at=timezone.now())

@@ -6,9 +6,7 @@ from django.http import HttpResponse
 from django.utils.text import Truncator
 
 from . import moderation, privacy
-from .models import Comment, ModerationDecision, Status
-
-MODERATE_PERMISSION = "comments.moderate_comment"
+from .models import MODERATE_PERMISSION, Comment, ModerationDecision, Status
 
 
 class ModerationDecisionInline(admin.TabularInline):
@@ -97,6 +95,13 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_search_fields(self, request):
         return self._hide_email(request, super().get_search_fields(request))
+
+    def lookup_allowed(self, lookup, value, request):
+        # Filtering by a guessed address in the URL would reveal emails to
+        # staff who may not see them.
+        if lookup.startswith("email") and not self.has_moderate_permission(request):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_fields(self, request, obj=None):
         return self._hide_email(request, super().get_fields(request, obj))

@@ -3,7 +3,6 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from articles.models import Article
 
 from .models import Comment
 
@@ -25,8 +24,7 @@ class LatestCommentsFeed(Feed):
         return reverse("comments:feed")
 
     def items(self):
-        approved = Comment.objects.approved().filter(article__in=Article.objects.published())
-        return approved.select_related("article").order_by("-created_at", "-pk")[: self.items_shown]
+        return Comment.objects.public().select_related("article").order_by("-created_at", "-pk")[: self.items_shown]
 
     def item_title(self, comment):
         return f"{comment.name} on {comment.article.title}"

@@ -17,9 +17,16 @@ class Status(models.TextChoices):
     SPAM = "spam", "Spam"
 
 
+MODERATE_PERMISSION = "comments.moderate_comment"
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Status.APPROVED)
+
+    def public(self):
+        """What readers may see: approved comments on published articles."""
+        return self.approved().filter(article__in=Article.objects.published())
 
     def pending(self):
         return self.filter(status=Status.PENDING)
@@ -79,6 +86,8 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("body"), text.MAX_LENGTH), name="comment_body_at_most_2000"
             ),
+            # Newlines are stored as LF, so the length above is the reader's count.
+            models.CheckConstraint(condition=~models.Q(body__contains="\r"), name="comment_body_newlines_are_lf"),
             models.CheckConstraint(condition=models.Q(status__in=Status.values), name="comment_status_valid"),
         )
 
@@ -103,7 +112,6 @@ class ModerationDecision(models.Model):
 
     class Meta:
         ordering = ("-at", "-pk")
-        get_latest_by = "at"
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

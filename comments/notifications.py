@@ -12,10 +12,9 @@ from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from .models import MODERATE_PERMISSION
+
 logger = logging.getLogger(__name__)
-
-MODERATE_PERMISSION = "comments.moderate_comment"
-
 
 def absolute(path):
     return settings.SITE_URL.rstrip("/") + path
@@ -38,13 +37,11 @@ def deliver(messages, failure):
             logger.exception(failure)
 
     if not messages:
-        return None
-    if not settings.COMMENTS_EMAIL_IN_BACKGROUND:
+        return
+    if settings.COMMENTS_EMAIL_IN_BACKGROUND:
+        threading.Thread(target=send, name="comment-email").start()
+    else:
         send()
-        return None
-    thread = threading.Thread(target=send, name="comment-email")
-    thread.start()
-    return thread
 
 
 def moderator_addresses():
@@ -63,11 +60,11 @@ def notify_moderators(comment):
     body = render_to_string("comments/email/moderator_notice.txt", context)
     # One message per moderator, so no moderator learns another's address.
     messages = [EmailMessage(subject, body, to=[address]) for address in moderator_addresses()]
-    return deliver(messages, f"Could not email the moderators about comment {comment.pk}")
+    deliver(messages, f"Could not email the moderators about comment {comment.pk}")
 
 
 def notify_commenter(comment):
     context = {"comment": comment, "comment_url": absolute(comment.get_absolute_url())}
     subject = f"Your comment on “{comment.article.title}” is published"
     body = render_to_string("comments/email/publication_notice.txt", context)
-    return deliver([EmailMessage(subject, body, to=[comment.email])], f"Could not email the commenter of comment {comment.pk}")
+    deliver([EmailMessage(subject, body, to=[comment.email])], f"Could not email the commenter of comment {comment.pk}")

@@ -113,5 +113,14 @@ def is_duplicate(article, email, body):
     )
     if recent.exists():
         return True
+    return not cache.add(_submission_key(article, email, body), 1, timeout=window)
+
+
+def forget_submission(article, email, body):
+    """Let a retry through when the submission claimed by is_duplicate() was never stored."""
+    cache.delete(_submission_key(article, email, body))
+
+
+def _submission_key(article, email, body):
     digest = hashlib.sha256(f"{article.pk}\n{email.lower()}\n{body}".encode()).hexdigest()
-    return not cache.add(f"comments:submission:{digest}", 1, timeout=window)
+    return f"comments:submission:{digest}"

@@ -39,12 +39,17 @@ def post_comment(request, slug):
         )
         response["Retry-After"] = str(settings.COMMENTS_RATE_WINDOW)
         return response
-    if not spam.is_duplicate(article, form.cleaned_data["email"], form.cleaned_data["body"]):
+    email, body = form.cleaned_data["email"], form.cleaned_data["body"]
+    if not spam.is_duplicate(article, email, body):
         comment = form.save(commit=False)
         comment.article = article
         comment.ip_hmac = ip_digest
         comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[: Comment._meta.get_field("user_agent").max_length]
-        moderation.receive(comment, spam_reasons=form.spam_reasons())
+        try:
+            moderation.receive(comment, spam_reasons=form.spam_reasons())
+        except Exception:
+            spam.forget_submission(article, email, body)
+            raise
     messages.success(request, THANKS)
     return redirect(f"{article.get_absolute_url()}#comments")
 
@@ -52,7 +57,7 @@ def post_comment(request, slug):
 def comment_permalink(request, pk):
     """An approved comment's lasting address: its page of the article's comments."""
     comment = get_object_or_404(
-        Comment.objects.approved().filter(article__in=Article.objects.published()).select_related("article"), pk=pk
+        Comment.objects.public().select_related("article"), pk=pk
     )
     earlier = comment.article.comments.approved().filter(
         Q(created_at__lt=comment.created_at) | Q(created_at=comment.created_at, pk__lt=comment.pk)

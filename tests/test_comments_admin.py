@@ -181,6 +181,11 @@ def viewer_client(client, staff_user):
 
 def test_staff_without_the_moderation_permission_see_no_emails(viewer_client, pending_comment):
     assert "pat@example.org" not in viewer_client.get(CHANGELIST).content.decode()
+
+
+def test_staff_without_the_moderation_permission_cannot_filter_by_email(viewer_client, pending_comment):
+    response = viewer_client.get(CHANGELIST, {"email__startswith": "pat"})
+    assert response.status_code == 400
     assert "pat@example.org" not in viewer_client.get(change_url(pending_comment)).content.decode()
 
 

@@ -60,6 +60,11 @@ def test_database_constraint_holds_even_when_save_is_bypassed(pending_comment):
         Comment.objects.filter(pk=pending_comment.pk).update(body=EMOJI * 2001)
 
 
+def test_database_refuses_a_body_stored_with_cr_newlines_which_would_miscount(pending_comment):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Comment.objects.filter(pk=pending_comment.pk).update(body="a\r\nb")
+
+
 def test_database_counts_an_emoji_as_one_character(article):
     Comment.objects.create(article=article, name="A", email="a@example.org", body=EMOJI * 2000)
     assert Comment.objects.get().body == EMOJI * 2000

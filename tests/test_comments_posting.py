@@ -4,6 +4,7 @@ import re
 
 import html5lib
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
@@ -109,6 +110,18 @@ def test_identical_resubmission_is_dropped(post_comment):
     first, second = post_comment(), post_comment()
     assert Comment.objects.count() == 1
     assert second.status_code == 302 and second["Location"] == first["Location"]
+
+
+def test_a_retry_after_a_failed_save_is_not_dropped_as_a_duplicate(post_comment, monkeypatch):
+    def database_down(comment, **kwargs):
+        raise OperationalError("database is unavailable")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("comments.moderation.receive", database_down)
+        with pytest.raises(OperationalError):
+            post_comment()
+    post_comment()
+    assert Comment.objects.count() == 1
 
 
 def test_same_text_from_another_address_is_not_a_duplicate(post_comment):

@@ -9,15 +9,18 @@ from markdown_it.common.utils import escapeHtml
 ALLOWED_TAGS = frozenset(
     {
         "p", "br", "h3", "h4", "ul", "ol", "li", "strong", "em", "blockquote", "a",
-        "table", "caption", "thead", "tbody", "tr", "th", "td", "div",
+        "table", "thead", "tbody", "tr", "th", "td", "div",
     }
 )
-ALLOWED_ATTRIBUTES = {
-    "a": ["href", "title"],
-    "div": ["class", "role", "tabindex", "aria-label"],
-    "th": ["scope", "colspan", "rowspan"],
-    "td": ["colspan", "rowspan"],
-}
+# The only <div> is the scrolling box this module wraps around each table.
+TABLE_BOX_ATTRIBUTES = {"class": "table-scroll", "role": "region", "tabindex": "0"}
+
+
+def _allowed_div_attribute(tag, name, value):
+    return TABLE_BOX_ATTRIBUTES.get(name) == value or name == "aria-label"
+
+
+ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "div": _allowed_div_attribute}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -5,6 +6,19 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .markup import render_markdown
+
+
+# Ids the article page uses for itself (see templates/); a section's anchor
+# taking one would break the link to the section or to the comments.
+RESERVED_ANCHORS = frozenset(
+    {"main", "toc-heading", "comments", "comments-heading", "leave-a-comment", "comment-form",
+     "error-summary", "error-summary-title"}
+)
+RESERVED_ANCHOR_PREFIXES = ("comment-", "id_")
+
+
+def is_reserved_anchor(anchor):
+    return anchor in RESERVED_ANCHORS or anchor.startswith(RESERVED_ANCHOR_PREFIXES)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -25,7 +39,7 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(
-        default=timezone.now, help_text="Shown as “Last updated”; set whenever the article or one of its sections is saved."
+        auto_now=True, help_text="Shown as “Last updated”; set whenever the article or one of its sections is saved."
     )
     last_reviewed = models.DateField(
         null=True, blank=True, help_text="When the content was last checked against the evidence; shown as “Last reviewed”."
@@ -51,10 +65,6 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
-    def save(self, *args, **kwargs):
-        self.updated_at = timezone.now()
-        super().save(*args, **kwargs)
-
 
 class Section(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
@@ -67,7 +77,8 @@ class Section(models.Model):
         max_length=100,
         blank=True,
         help_text="The #fragment that links to this section. Made from the heading when left empty, "
-        "then kept when the heading changes, so that links to it keep working.",
+        "then kept when the heading changes, so that links to it keep working. "
+        "Names the page uses itself, such as “comments”, are not available.",
     )
     body = models.TextField(
         blank=True,
@@ -90,6 +101,10 @@ class Section(models.Model):
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
 
+    def clean(self):
+        if self.anchor and is_reserved_anchor(self.anchor):
+            raise ValidationError({"anchor": "The page already uses this name; choose another anchor."})
+
     def save(self, *args, **kwargs):
         if not self.anchor:
             self.anchor = self._free_anchor()
@@ -98,6 +113,8 @@ class Section(models.Model):
 
     def _free_anchor(self):
         base = slugify(self.heading)[:90] or "section"
+        if is_reserved_anchor(base):
+            base = f"{base}-section"
         taken = set(Section.objects.filter(article_id=self.article_id).exclude(pk=self.pk).values_list("anchor", flat=True))
         anchor, n = base, 2
         while anchor in taken:

@@ -103,6 +103,19 @@ def test_two_sections_with_the_same_heading_get_distinct_anchors(section):
     assert twin.anchor == "first-part-2"
 
 
+def test_a_heading_that_names_one_of_the_pages_own_ids_gets_another_anchor(article):
+    section = Section.objects.create(article=article, position=20, heading="Comments", body="")
+    assert section.anchor == "comments-section"
+
+
+def test_editor_cannot_give_a_section_an_anchor_the_page_uses_itself(editor_client, section):
+    url = reverse("admin:articles_section_change", args=[section.pk])
+    response = editor_client.post(url, section_change_data(section, anchor="comments"))
+    assert response.status_code == 200
+    section.refresh_from_db()
+    assert section.anchor == "first-part"
+
+
 def test_saving_a_section_updates_the_articles_last_updated_time(section):
     before = section.article.updated_at
     section.body = "Changed."

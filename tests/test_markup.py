@@ -52,6 +52,11 @@ def test_sanitiser_leaves_only_web_and_mail_links(source):
         assert urlsplit(url).scheme in {"", "http", "https", "mailto"}
 
 
+def test_sanitiser_keeps_only_the_table_boxs_own_attributes_on_a_div():
+    cleaned = sanitise('<div class="x" role="button" tabindex="5" aria-label="Table: a">y</div>')
+    assert cleaned == '<div aria-label="Table: a">y</div>'
+
+
 def test_sanitiser_strips_tags_outside_the_allowlist_from_html_given_directly():
     cleaned = sanitise('<p style="x" onclick="y">a<script>b</script><iframe></iframe><a href="javascript:z">c</a></p>')
     assert cleaned == "<p>ab<a>c</a></p>"

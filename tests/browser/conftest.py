@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import uuid
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -16,14 +17,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.db import connections
 
-# Playwright's synchronous API keeps an asyncio event loop on the main thread,
-# and Django refuses ORM calls from a thread with a running loop. That loop
-# only turns while a Playwright call waits for the browser, never during a
-# query, so the tests' own database work is as safe as in any other test.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 WIDE = 1280
+# A fixed start keeps a page's timers independent of the day the tests run.
+CLOCK_START = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)
 
 # Headless, and nothing that phones home: without the background-networking
 # switches Chromium reaches out to Google hosts at start-up.
@@ -58,7 +55,16 @@ def playwright(_database_connections, playwright):
     # server shares. Keep the ones the test database was set up on.
     for alias, connection in _database_connections.items():
         connections[alias] = connection
-    return playwright
+    # Playwright's synchronous API marks its asyncio event loop as running on
+    # the main thread from start to stop, and Django refuses ORM calls from a
+    # thread with a running loop. That loop only turns while a Playwright call
+    # waits for the browser, never during a query, so database work is as safe
+    # as without it. The permission lasts exactly as long as the loop: tests
+    # pytest-django orders after the browser tests share the session, and so
+    # the loop, but a run without browser tests never sees it.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield playwright
 
 
 @pytest.fixture(scope="session")
@@ -97,17 +103,27 @@ def open_page(site, new_context):
     """Open a path of the live site in a fresh browser context.
 
     Each call is a separate visitor: its own cookies, colour scheme, window
-    width and JavaScript setting.
+    width, JavaScript setting and browser permissions (such as
+    "clipboard-read"). With paused_clock the page's own clock stands still once
+    it has loaded, so that the test decides when its timers fire.
     """
 
-    def _open(path, *, color_scheme="light", width=WIDE, javascript=True):
+    def _open(path, *, color_scheme="light", width=WIDE, javascript=True, permissions=(), paused_clock=False):
         context = new_context(
             color_scheme=color_scheme,
             viewport={"width": width, "height": 900},
             java_script_enabled=javascript,
+            permissions=list(permissions),
         )
         page = context.new_page()
+        if paused_clock:
+            # The page's timers must be the fake ones from its first script;
+            # time flows while it loads and then stands still until the test
+            # moves it on with page.clock.run_for().
+            page.clock.install(time=CLOCK_START)
         page.goto(path)
+        if paused_clock:
+            page.clock.pause_at(CLOCK_START + timedelta(minutes=1))
         return page
 
     return _open
@@ -118,10 +134,12 @@ def fill_comment():
     """Fill in the comment form on the page; the reader's email is unique to
     the test so that a search of any page for it cannot match by accident."""
 
-    def _fill(page, body, *, name="Ada Reader", email=None):
+    def _fill(page, body=None, *, name="Ada Reader", email=None):
         page.locator("#id_name").fill(name)
         page.locator("#id_email").fill(email or f"ada.{uuid.uuid4().hex[:12]}@example.org")
-        page.locator("#id_body").fill(body)
+        # Without a body, the comment the reader has already written stays.
+        if body is not None:
+            page.locator("#id_body").fill(body)
         return page.locator("#id_email").input_value()
 
     return _fill

@@ -173,6 +173,9 @@ def main():
         "COMMENTS_RATE_LIMIT": "1000000000",
         "COMMENTS_MIN_SECONDS": "0",
         "COMMENTS_NOTIFY_MODERATORS": "0",
+        # Worker processes as deployed with Redis; the thresholds are lifted,
+        # so per-process rate-limit counts make no difference here.
+        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", str(min(2 * (os.cpu_count() or 1) + 1, 8))),
     }
     env.pop("REDIS_URL", None)
     server = None

@@ -150,27 +150,44 @@ class Server:
 
 
 @pytest.fixture
-def server(server_database_url, static_root, tmp_path):
-    unwanted = ("DJANGO_ENV", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    env = {key: value for key, value in os.environ.items() if key not in unwanted}
-    env.update(
-        DATABASE_URL=server_database_url,
-        STATIC_ROOT=str(static_root),
-        SECRET_KEY=secrets.token_urlsafe(50),
-        WEB_CONCURRENCY="4",
-        GUNICORN_ACCESS_LOG="0",
-        # Thresholds lifted: every reader here comes from 127.0.0.1 and
-        # answers at once, which the spam rules would otherwise hold back.
-        COMMENTS_RATE_LIMIT="1000000",
-        COMMENTS_MIN_SECONDS="0",
-        COMMENTS_NOTIFY_MODERATORS="0",
-    )
-    server = Server(env, tmp_path / "server.log")
-    server.manage("migrate", "--noinput")
-    server.manage("load_article")
-    server.start()
-    yield server
-    server.stop()
+def start_server(server_database_url, static_root, tmp_path):
+    """Start gunicorn on a database of its own; `settings` override the
+    environment (None removes a variable)."""
+    servers = []
+
+    def start(**settings):
+        unwanted = ("DJANGO_ENV", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        env = {key: value for key, value in os.environ.items() if key not in unwanted}
+        env.update(
+            DATABASE_URL=server_database_url,
+            STATIC_ROOT=str(static_root),
+            SECRET_KEY=secrets.token_urlsafe(50),
+            GUNICORN_ACCESS_LOG="0",
+            COMMENTS_MIN_SECONDS="0",
+            COMMENTS_NOTIFY_MODERATORS="0",
+        )
+        for name, value in settings.items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
+        server = Server(env, tmp_path / f"server-{len(servers)}.log")
+        servers.append(server)
+        server.manage("migrate", "--noinput")
+        server.manage("load_article")
+        server.start()
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def server(start_server):
+    # Thresholds lifted: every reader here comes from 127.0.0.1 and answers
+    # at once, which the spam rules would otherwise hold back.
+    return start_server(WEB_CONCURRENCY="4", COMMENTS_RATE_LIMIT="1000000")
 
 
 class KeepRedirects(urllib.request.HTTPRedirectHandler):
@@ -250,3 +267,15 @@ def test_an_edit_shows_on_every_server_process_at_the_next_request(server):
     with ThreadPoolExecutor(max_workers=16) as pool:
         after = list(pool.map(lambda _: server.get(ARTICLE_PATH), range(64), timeout=120))
     assert all("Revised by an editor just now." in page for page in after)
+
+
+def test_the_rate_limit_holds_across_requests_in_the_default_server_configuration(start_server):
+    """`make run` as a newcomer starts it: whatever serves each request, the
+    sixth comment from one address within the window is refused."""
+    server = start_server(WEB_CONCURRENCY=None, GUNICORN_THREADS=None, COMMENTS_RATE_LIMIT="5")
+    statuses = []
+    for number in range(7):
+        reader = Reader(server.base)
+        reader.open_form()
+        statuses.append(reader.send(f"Reader {number}", f"reader{number}@example.org", f"Comment {number}."))
+    assert statuses == [302] * 5 + [429] * 2

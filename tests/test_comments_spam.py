@@ -29,10 +29,16 @@ def test_form_older_than_a_day_is_held_as_spam(post_comment, article):
     assert "more than 86400 seconds earlier" in reasons
 
 
-def test_minimum_and_maximum_form_age_come_from_settings(post_comment, article, settings):
+def test_minimum_form_age_comes_from_settings(post_comment, article, settings):
     settings.COMMENTS_MIN_SECONDS = 0
     post_comment(timestamp=form_token(article))
     assert Comment.objects.get().status == Status.PENDING
+
+
+def test_maximum_form_age_comes_from_settings(post_comment, article, settings):
+    settings.COMMENTS_MAX_AGE = 60
+    reasons = held_as_spam(post_comment(timestamp=form_token(article, issued_at=time.time() - 61)))
+    assert "more than 60 seconds earlier" in reasons
 
 
 @pytest.mark.parametrize("token", ["", "forged", "WzEsMl0:1abc:xyz"])

@@ -17,7 +17,7 @@ def test_article_loads_its_styles_from_the_site_itself_and_nothing_from_other_ho
 
 
 @pytest.mark.parametrize(
-    ("color_scheme", "width"), [("light", 1280), ("light", 375), ("dark", 1280), ("dark", 375)]
+    ("color_scheme", "width"), [("light", 1280), ("light", 375), ("light", 320), ("dark", 1280), ("dark", 375)]
 )
 def test_top_of_the_article_shows_its_title_and_contents_without_sideways_scrolling(
     open_page, screenshot, loaded_article, color_scheme, width

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -6,6 +7,10 @@ from articles.sitemaps import ArticleSitemap
 from articles.views import robots_txt
 
 from .views import healthz
+
+admin.site.site_header = f"{settings.SITE_NAME} administration"
+admin.site.site_title = f"{settings.SITE_NAME} admin"
+admin.site.index_title = "Articles and reader comments"
 
 urlpatterns = [
     path("", include("articles.urls")),

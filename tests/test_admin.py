@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from articles import ordering
 from articles.models import Section
 
 
@@ -122,3 +123,55 @@ def test_saving_a_section_updates_the_articles_last_updated_time(section):
     section.save()
     section.article.refresh_from_db()
     assert section.article.updated_at > before
+
+
+@pytest.fixture
+def three_sections(article):
+    return [
+        Section.objects.create(article=article, position=position, heading=heading, body="")
+        for position, heading in ((10, "One"), (20, "Two"), (30, "Three"))
+    ]
+
+
+def headings_in_order(article):
+    return list(article.sections.order_by("position", "pk").values_list("heading", flat=True))
+
+
+def move_action(client, action, sections):
+    return client.post(
+        reverse("admin:articles_section_changelist"),
+        {"action": action, "_selected_action": [section.pk for section in sections]},
+    )
+
+
+def test_the_article_form_links_to_its_sections_for_reordering(editor_client, article):
+    page = editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert f'{reverse("admin:articles_section_changelist")}?article__id__exact={article.pk}' in page
+
+
+def test_editor_moves_a_section_up_with_the_admin_action(editor_client, article, three_sections):
+    move_action(editor_client, "move_up", three_sections[2:])
+    assert headings_in_order(article) == ["One", "Three", "Two"]
+
+
+def test_editor_moves_two_neighbouring_sections_down_together(editor_client, article, three_sections):
+    move_action(editor_client, "move_down", three_sections[:2])
+    assert headings_in_order(article) == ["Three", "One", "Two"]
+
+
+def test_the_first_section_cannot_move_further_up(editor_client, article, three_sections):
+    move_action(editor_client, "move_up", three_sections[:1])
+    assert headings_in_order(article) == ["One", "Two", "Three"]
+
+
+def test_moving_sorts_out_sections_that_share_a_position(article):
+    first = Section.objects.create(article=article, position=0, heading="A", body="")
+    Section.objects.create(article=article, position=0, heading="B", body="")
+    ordering.move(first, step=+1)
+    assert headings_in_order(article) == ["B", "A"]
+
+
+def test_moderators_cannot_move_sections(moderator_client, article, three_sections):
+    response = move_action(moderator_client, "move_up", three_sections[2:])
+    assert response.status_code == 403
+    assert headings_in_order(article) == ["One", "Two", "Three"]

@@ -176,6 +176,7 @@ def main():
         # Worker processes as deployed with Redis; the thresholds are lifted,
         # so per-process rate-limit counts make no difference here.
         "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", str(min(2 * (os.cpu_count() or 1) + 1, 8))),
+        "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", "1"),
     }
     env.pop("REDIS_URL", None)
     server = None

@@ -112,13 +112,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # A status chosen on the form is a moderation decision like any other:
-        # put the old status back and let moderate() make and record the change.
+        # put the old status back and let moderate() make and record the
+        # change. The status is the only field the form can change.
         if change and "status" in form.changed_data:
             new_status, obj.status = obj.status, form.initial["status"]
-            super().save_model(request, obj, form, change)
             moderation.moderate(obj, to=new_status, by=request.user)
-        else:
-            super().save_model(request, obj, form, change)
 
     approve = admin.action(description="Approve selected comments", permissions=("moderate",))(
         _bulk(moderation.approve, "Approved")

@@ -99,6 +99,10 @@ def test_sitemap_lists_published_articles_with_lastmod(client, loaded_article, d
     assert f"<lastmod>{loaded_article.updated_at:%Y-%m-%d}" in body
 
 
+def test_robots_txt_answers_a_head_request(client):
+    assert client.head("/robots.txt").status_code == 200
+
+
 def test_robots_txt_points_to_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")

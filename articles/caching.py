@@ -8,7 +8,8 @@ for them, never stored.
 
 The key is made from the article's last-updated time (moved by every article
 and section save or section deletion) and its comments-changed time (moved by
-every change to a published comment; see signals.py), both read with the
+every change to a published comment; see signals.py), with its review dates
+(moved only by a review; see reviews.py), all read with the
 article itself: one query for a warm page, and every app process sees a change
 at its next request whether or not the cache is shared.
 """
@@ -75,7 +76,11 @@ RELEASE = _release()
 
 
 def page_key(request, article, page):
-    version = f"{article.updated_at.timestamp()}-{article.comments_changed_at.timestamp()}"
+    # A review changes the dates readers see without changing the content.
+    version = (
+        f"{article.updated_at.timestamp()}-{article.comments_changed_at.timestamp()}"
+        f"-{article.last_reviewed}-{article.next_review_due}"
+    )
     # The page's canonical and Open Graph URLs name the scheme and host.
     origin = f"{request.scheme}://{request.get_host()}"
     return f"article-page:{RELEASE}:{article.pk}:{version}:{origin}:{page}"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -25,6 +26,10 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def review_due(self, today):
+        """Never reviewed, or the next review's date has come."""
+        return self.filter(models.Q(last_reviewed__isnull=True) | models.Q(next_review_due__lte=today))
+
 
 class Article(models.Model):
     title = models.CharField(max_length=200)
@@ -35,14 +40,27 @@ class Article(models.Model):
         max_length=300, help_text="One or two sentences; search engines and link previews show it."
     )
     is_published = models.BooleanField(
-        "published", default=True, help_text="Only published articles are shown to readers and listed in the sitemap."
+        "visible to readers",
+        default=True,
+        help_text="Untick to take the whole article off the site: readers get “not found” and the sitemap leaves it out.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(
         auto_now=True, help_text="Shown as “Last updated”; set whenever the article or one of its sections is saved."
     )
     last_reviewed = models.DateField(
-        null=True, blank=True, help_text="When the content was last checked against the evidence; shown as “Last reviewed”."
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set only by “Mark as reviewed”: the day someone with the review permission last checked the "
+        "content against the evidence. Shown as “Last reviewed”; editing the content never moves it.",
+    )
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Chosen when marking as reviewed (twelve months later unless changed). Shown as “Next review due”; "
+        "the admin's home page lists articles whose review is due.",
     )
     disclaimer = models.TextField(
         help_text="Shown set apart after the last section of the article, always visible. Plain text."
@@ -58,12 +76,31 @@ class Article(models.Model):
 
     class Meta:
         ordering = ("title",)
+        permissions = (("review_article", "Can mark an article as reviewed"),)
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+class Review(models.Model):
+    """One deliberate check of an article against the evidence: the only
+    thing that sets the article's review dates (see reviews.py)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reviews")
+    # Kept while the review is: who vouched for a medical page is never lost.
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(help_text="What was checked, and against which evidence. Staff only; readers see the date.")
+    next_review_due = models.DateField(help_text="Twelve months after the review unless the reviewer chose another day.")
+
+    class Meta:
+        ordering = ("-reviewed_at", "-pk")
+
+    def __str__(self):
+        return f"{self.article} reviewed {self.reviewed_at:%Y-%m-%d}"
 
 
 class Section(models.Model):

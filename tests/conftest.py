@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article, Section
+from articles.reviews import mark_reviewed
 from comments.models import Comment, Status
 from comments.moderation import approve
 from comments.spam import form_token
@@ -79,6 +80,23 @@ def editor(db, django_user_model):
 @pytest.fixture
 def moderator(db, django_user_model):
     return _member_of(django_user_model, "moderator", "Moderators")
+
+
+@pytest.fixture
+def reviewer(db, django_user_model):
+    return _member_of(django_user_model, "reviewer", "Reviewers")
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture
+def reviewed_article(loaded_article, reviewer):
+    mark_reviewed(loaded_article, by=reviewer, note="Checked every section against the cited reviews.")
+    return loaded_article
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
 from articles import source
 from articles.models import Article, Section
@@ -48,7 +47,6 @@ class Command(BaseCommand):
                 "title": title,
                 "summary": summary,
                 "disclaimer": disclaimer,
-                "last_reviewed": timezone.localdate(),
             },
         )
         if not created:

@@ -1,0 +1,26 @@
+from django import forms
+from django.utils import timezone
+
+from .reviews import REVIEW_INTERVAL_MONTHS, default_next_review
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What you checked, and against which evidence (for example the reviews and trials cited). "
+        "Staff only; readers see the date.",
+    )
+    next_review_due = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=f"{REVIEW_INTERVAL_MONTHS} months from today unless you choose another day. Shown to readers.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["next_review_due"].initial = default_next_review(timezone.localdate())
+
+    def clean_next_review_due(self):
+        due = self.cleaned_data["next_review_due"]
+        if due <= timezone.localdate():
+            raise forms.ValidationError("Choose a day after today: the review you are recording is today's.")
+        return due

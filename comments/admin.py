@@ -1,7 +1,8 @@
 import json
 
 from django.contrib import admin, messages
-from django.db.models import Case, IntegerField, Value, When
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.http import HttpResponse
 from django.utils.text import Truncator
 
@@ -23,6 +24,42 @@ class ModerationDecisionInline(admin.TabularInline):
         return False
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """Pending by default: the list opens as the moderation queue. A search
+    looks through every status unless one is chosen."""
+
+    title = "status"
+    parameter_name = "status__exact"
+    ALL = "all"
+
+    def __init__(self, request, params, model, model_admin):
+        self.default = self.ALL if request.GET.get(SEARCH_VAR) else Status.PENDING
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return (*Status.choices, (self.ALL, "All"))
+
+    def value(self):
+        return super().value() or self.default
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.ALL:
+            return queryset
+        if value not in Status.values:
+            raise IncorrectLookupParameters(f"Unknown status {value!r}.")
+        return queryset.filter(status=value)
+
+    def choices(self, changelist):
+        # Without Django's own "All" entry, which would lead back to the default.
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
 def _bulk(change, verb):
     def action(modeladmin, request, queryset):
         changed = sum(1 for comment in queryset if change(comment, by=request.user))
@@ -35,7 +72,7 @@ def _bulk(change, verb):
 class CommentAdmin(admin.ModelAdmin):
     list_display = ("excerpt", "name", "email", "article", "status", "created_at", "moderated_by")
     list_display_links = ("excerpt",)
-    list_filter = ("status", "article")
+    list_filter = (StatusFilter, "article")
     search_fields = ("name", "email", "body")
     date_hierarchy = "created_at"
     list_select_related = ("article", "moderated_by")
@@ -70,13 +107,8 @@ class CommentAdmin(admin.ModelAdmin):
     inlines = (ModerationDecisionInline,)
     actions = ("approve", "reject", "mark_spam", "return_to_pending", "export_by_email", "erase_by_email")
 
-    def get_queryset(self, request):
-        # Pending comments first: the changelist is the moderation queue.
-        queue = Case(When(status=Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField())
-        return Comment.objects.annotate(queue=queue).order_by(*self.get_ordering(request))
-
-    def get_ordering(self, request):
-        return ("queue", "-created_at", "-pk")
+    # Oldest first, as the queue is worked through.
+    ordering = ("created_at", "pk")
 
     def has_moderate_permission(self, request):
         return request.user.has_perm(MODERATE_PERMISSION)

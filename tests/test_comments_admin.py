@@ -26,7 +26,8 @@ def change_form_data(client, comment, **changes):
 
 
 def run_action(client, action, comments):
-    return client.post(CHANGELIST, {"action": action, "_selected_action": [c.pk for c in comments]})
+    # From the list of every status, where all of them can be selected.
+    return client.post(f"{CHANGELIST}?status__exact=all", {"action": action, "_selected_action": [c.pk for c in comments]})
 
 
 @pytest.fixture
@@ -50,9 +51,19 @@ def test_moderator_sees_the_queue_with_emails_and_excerpts(moderator_client, pen
     assert "Waiting for review." in page
 
 
-def test_queue_lists_pending_comments_first(moderator_client, queue):
+def test_queue_lists_only_pending_comments_oldest_first(moderator_client, queue):
     rows = list(moderator_client.get(CHANGELIST).context["cl"].result_list)
-    assert [c.status for c in rows[:2]] == [Status.PENDING, Status.PENDING]
+    assert rows == [queue[1], queue[4]]
+
+
+def test_queue_lists_every_status_on_request(moderator_client, queue):
+    rows = list(moderator_client.get(CHANGELIST, {"status__exact": "all"}).context["cl"].result_list)
+    assert rows == queue
+
+
+def test_an_unknown_status_in_the_address_is_a_bad_lookup_not_an_error(moderator_client, queue):
+    response = moderator_client.get(CHANGELIST, {"status__exact": "nonsense"})
+    assert response.status_code == 302 and "e=1" in response["Location"]
 
 
 def test_queue_can_be_filtered_by_status_and_article(moderator_client, queue, article):
@@ -229,3 +240,10 @@ def test_moderator_is_offered_the_four_moderation_actions(moderator_client, pend
     for label in ("Approve", "Reject", "Mark selected comments as spam", "Put selected comments back to pending"):
         assert label in page
     assert 'value="approve"' in page
+
+
+def test_every_moderation_decision_opens_from_the_log(moderator_client, queue):
+    run_action(moderator_client, "approve", queue)
+    for decision in ModerationDecision.objects.all():
+        response = moderator_client.get(reverse("admin:comments_moderationdecision_change", args=[decision.pk]))
+        assert response.status_code == 200

@@ -1,0 +1,106 @@
+"""No admin URL a staff member can reach answers with a server error, whatever
+they type into it: every list, change page, history and popup of every model,
+for every staff role, with filters and parameters at their extremes."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.urls import NoReverseMatch, reverse
+
+from comments.moderation import approve, mark_spam
+
+HUGE = "99999999999999999999"
+# Values a hand-edited URL may carry into any parameter.
+ODD_VALUES = (HUGE, "-1", "0", "abc", "", "%00", "1.5", "9999")
+# Fewer for lookups on every field of every model, which multiply.
+FIELD_VALUES = (HUGE, "abc", "%00")
+FIELD_LOOKUPS = ("__exact", "__id__exact", "__isnull", "__in")
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(username="root", email="root@example.org", password="pw")
+
+
+@pytest.fixture
+def objects(section, pending_comment, moderator, superuser, article):
+    """At least one object of every model the admin shows, with history and decisions."""
+    section.body = "A second version."
+    section.save()
+    approve(pending_comment, by=moderator)
+    mark_spam(pending_comment, by=moderator)
+    LogEntry.objects.log_actions(
+        user_id=superuser.pk, queryset=[article], action_flag=CHANGE, change_message="Changed", single_object=True
+    )
+
+
+def _admin_paths(model, model_admin):
+    info = (model._meta.app_label, model._meta.model_name)
+    changelist = reverse("admin:%s_%s_changelist" % info)
+    paths = [changelist, changelist + "?_popup=1", changelist + "?e=1", reverse("admin:%s_%s_add" % info)]
+    field_names = [field.name for field in model._meta.get_fields()]
+    for name in field_names:
+        paths.append(f"{changelist}?_popup=1&_to_field={name}")
+    for value in ODD_VALUES:
+        paths += [f"{changelist}?p={value}", f"{changelist}?o={value}", f"{changelist}?q={value}"]
+    for value in FIELD_VALUES:
+        paths += [f"{changelist}?{name}{lookup}={value}" for name in field_names for lookup in FIELD_LOOKUPS]
+    for spec in model_admin.list_filter:
+        parameter = getattr(spec, "parameter_name", None)
+        if parameter:
+            paths += [f"{changelist}?{parameter}={value}" for value in ODD_VALUES]
+    if model_admin.date_hierarchy:
+        field = model_admin.date_hierarchy
+        for year in (HUGE, "9999", "0", "-1", "1", "abc"):
+            paths += [
+                f"{changelist}?{field}__year={year}",
+                f"{changelist}?{field}__year={year}&{field}__month=12",
+                f"{changelist}?{field}__year={year}&{field}__month=12&{field}__day=31",
+                f"{changelist}?{field}__year=2026&{field}__month={year}",
+                f"{changelist}?{field}__year=2026&{field}__month=2&{field}__day={year}",
+            ]
+    for obj in model._default_manager.all()[:3]:
+        for view in ("change", "history", "delete"):
+            paths.append(reverse(f"admin:%s_%s_{view}" % info, args=[obj.pk]))
+            paths.append(reverse(f"admin:%s_%s_{view}" % info, args=[obj.pk]) + "?_popup=1&_to_field=id")
+        if hasattr(obj, "history"):
+            for version in obj.history.all():
+                paths.append(reverse("admin:%s_%s_simple_history" % info, args=[obj.pk, version.history_id]))
+            for value in ODD_VALUES[:4]:
+                paths.append(reverse("admin:%s_%s_simple_history" % info, args=[obj.pk, value or "x"]))
+    for value in ODD_VALUES:
+        for view in ("change", "history", "delete"):
+            try:
+                paths.append(reverse(f"admin:%s_%s_{view}" % info, args=[value or "x"]))
+            except NoReverseMatch:
+                pass
+    return paths
+
+
+def all_admin_paths():
+    paths = ["/admin/", "/admin/password_change/", "/admin/jsi18n/", "/admin/logout/"]
+    for model, model_admin in admin.site._registry.items():
+        paths += _admin_paths(model, model_admin)
+        paths.append(f"/admin/{model._meta.app_label}/")
+    content_type = ContentType.objects.get(app_label="articles", model="article")
+    paths += [f"/admin/r/{content_type.pk}/{value or 'x'}/" for value in ODD_VALUES]
+    paths += [f"/admin/r/{value or 'x'}/1/" for value in ODD_VALUES]
+    paths += [
+        f"/admin/autocomplete/?app_label={label}&model_name={model}&field_name={field}&term=a"
+        for label, model, field in (("comments", "comment", "article"), ("x", "y", "z"), ("auth", "user", "groups"))
+    ]
+    return paths
+
+
+@pytest.mark.parametrize("role", ["superuser", "editor", "moderator", "staff_user"])
+def test_no_admin_url_answers_with_a_server_error(client, request, objects, role):
+    client.force_login(request.getfixturevalue(role))
+    client.raise_request_exception = False
+    failures = []
+    for path in all_admin_paths():
+        status = client.get(path).status_code
+        if status >= 500:
+            failures.append(f"{status} {path}")
+    assert not failures, "\n".join(failures)
+

@@ -1,27 +1,22 @@
 import json
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.http import HttpResponse
-from django.utils.text import Truncator
 
-from . import moderation, privacy
+from . import moderation, privacy, spam
 from .models import MODERATE_PERMISSION, Comment, ModerationDecision, Status
-
-
-class ModerationDecisionInline(admin.TabularInline):
-    model = ModerationDecision
-    fields = ("at", "from_status", "to_status", "by")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from .templatetags.comment_admin import LAST_DECISION
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -60,6 +55,34 @@ class StatusFilter(admin.SimpleListFilter):
             }
 
 
+class LinksFilter(admin.SimpleListFilter):
+    title = "links"
+    parameter_name = "links"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Has links"), ("no", "No links"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.with_links()
+        if self.value() == "no":
+            return queryset.filter(link_count=0)
+        return queryset
+
+
+class SpamReasonFilter(admin.SimpleListFilter):
+    title = "spam reason"
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        return tuple((kind, label) for kind, (label, _) in spam.REASON_KINDS.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in spam.REASON_KINDS:
+            return queryset.filter(spam_reasons__contains=spam.REASON_KINDS[self.value()][1])
+        return queryset
+
+
 def _bulk(change, verb):
     def action(modeladmin, request, queryset):
         changed = sum(1 for comment in queryset if change(comment, by=request.user))
@@ -68,14 +91,22 @@ def _bulk(change, verb):
     return action
 
 
+DONE = {Status.APPROVED: "Approved", Status.REJECTED: "Rejected", Status.SPAM: "Marked as spam", Status.PENDING: "Put back to pending"}
+
+
+def pending_count():
+    return Comment.objects.pending().count()
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ("excerpt", "name", "email", "article", "status", "created_at", "moderated_by")
-    list_display_links = ("excerpt",)
-    list_filter = (StatusFilter, "article")
+    list_filter = (StatusFilter, "article", LinksFilter, SpamReasonFilter)
     search_fields = ("name", "email", "body")
     date_hierarchy = "created_at"
     list_select_related = ("article", "moderated_by")
+    list_per_page = 50
+    # Oldest first, as the queue is worked through.
+    ordering = ("created_at", "pk")
     fields = (
         "status",
         "article",
@@ -89,6 +120,7 @@ class CommentAdmin(admin.ModelAdmin):
         "publication_notice_sent_at",
         "ip_hmac",
         "user_agent",
+        "decision_history",
     )
     readonly_fields = (
         "article",
@@ -103,12 +135,21 @@ class CommentAdmin(admin.ModelAdmin):
         "publication_notice_sent_at",
         "ip_hmac",
         "user_agent",
+        "decision_history",
     )
-    inlines = (ModerationDecisionInline,)
     actions = ("approve", "reject", "mark_spam", "return_to_pending", "export_by_email", "erase_by_email")
 
-    # Oldest first, as the queue is worked through.
-    ordering = ("created_at", "pk")
+    class Media:
+        css = {"all": ("css/admin.css",)}
+        js = ("js/moderation.js",)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/decide/", wrap(self.decide_view), name="comments_comment_decide"),
+            path("<path:object_id>/undo/", wrap(self.undo_view), name="comments_comment_undo"),
+            *super().get_urls(),
+        ]
 
     def has_moderate_permission(self, request):
         return request.user.has_perm(MODERATE_PERMISSION)
@@ -121,9 +162,6 @@ class CommentAdmin(admin.ModelAdmin):
 
     def _hide_email(self, request, names):
         return names if self.has_moderate_permission(request) else tuple(name for name in names if name != "email")
-
-    def get_list_display(self, request):
-        return self._hide_email(request, super().get_list_display(request))
 
     def get_search_fields(self, request):
         return self._hide_email(request, super().get_search_fields(request))
@@ -138,9 +176,39 @@ class CommentAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         return self._hide_email(request, super().get_fields(request, obj))
 
-    @admin.display(description="Comment")
-    def excerpt(self, comment):
-        return Truncator(comment.body).chars(80)
+    @admin.display(description="Decisions")
+    def decision_history(self, comment):
+        decisions = comment.decisions.select_related("by")
+        return render_to_string("admin/comments/comment/_decisions.html", {"decisions": decisions})
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Comments to moderate", **(extra_context or {})})
+
+    def get_list_display(self, request):
+        # One wide column with the whole comment and its buttons: the queue is
+        # read, not scanned across. The row needs to know who is looking.
+        @admin.display(description="Comment")
+        def comment(comment):
+            return self.queue_entry(request, comment)
+
+        return (comment,)
+
+    # The entry links to the comment's page itself; a link around it all
+    # would wrap its buttons.
+    list_display_links = None
+
+    def queue_entry(self, request, comment):
+        return render_to_string(
+            "admin/comments/comment/_queue_entry.html",
+            {
+                "comment": comment,
+                "can_moderate": self.has_moderate_permission(request),
+                "decisions": DECISIONS,
+                "next": request.get_full_path(),
+                "spam_reasons": comment.spam_reasons.splitlines(),
+            },
+            request=request,
+        )
 
     def save_model(self, request, obj, form, change):
         # A status chosen on the form is a moderation decision like any other:
@@ -148,7 +216,66 @@ class CommentAdmin(admin.ModelAdmin):
         # change. The status is the only field the form can change.
         if change and "status" in form.changed_data:
             new_status, obj.status = obj.status, form.initial["status"]
-            moderation.moderate(obj, to=new_status, by=request.user)
+            decision = moderation.moderate(obj, to=new_status, by=request.user)
+            remember_decision(request, decision)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "decisions": DECISIONS, "can_moderate": self.has_moderate_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        if "_savenext" in request.POST:
+            return redirect(next_pending_url(obj))
+        return super().response_change(request, obj)
+
+    def decide_view(self, request, object_id):
+        """One decision from the queue's or the comment page's buttons: a
+        redirect back for a plain form, JSON for the queue's script."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(("POST",))
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        comment = self.get_object(request, unquote(object_id))
+        if comment is None:
+            raise Http404("No such comment.")
+        to = request.POST.get("to")
+        if to not in Status.values:
+            return HttpResponseBadRequest("Choose a status: approved, rejected, spam or pending.")
+        decision = moderation.moderate(comment, to=to, by=request.user)
+        remember_decision(request, decision)
+        message = f"{DONE[to]}: the comment by {comment.name}." if decision else f"The comment by {comment.name} was already {comment.get_status_display().lower()}."
+        if wants_json(request):
+            return JsonResponse(decision_payload(comment, decision, message))
+        messages.success(request, message)
+        if request.POST.get("next") == "next-pending":
+            return redirect(next_pending_url(comment))
+        return redirect(safe_next(request, reverse("admin:comments_comment_changelist")))
+
+    def undo_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(("POST",))
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        decision = ModerationDecision.objects.select_related("comment").filter(
+            pk=request.POST.get("decision") if str(request.POST.get("decision", "")).isdigit() else None,
+            comment_id=object_id if str(object_id).isdigit() else None,
+        ).first()
+        if decision is None:
+            raise Http404("No such decision.")
+        try:
+            undone = moderation.undo(decision, by=request.user)
+        except moderation.CannotUndo as refusal:
+            if wants_json(request):
+                return JsonResponse({"error": str(refusal)}, status=409)
+            messages.error(request, str(refusal))
+        else:
+            request.session.pop(LAST_DECISION, None)
+            comment = decision.comment
+            message = f"Undone: the comment by {comment.name} is {comment.get_status_display().lower()} again."
+            if wants_json(request):
+                return JsonResponse(decision_payload(comment, undone, message, undoable=False))
+            messages.success(request, message)
+        return redirect(safe_next(request, reverse("admin:comments_comment_changelist")))
 
     approve = admin.action(description="Approve selected comments", permissions=("moderate",))(
         _bulk(moderation.approve, "Approved")
@@ -167,7 +294,7 @@ class CommentAdmin(admin.ModelAdmin):
         description="Export all comments by these commenters' email addresses (JSON)", permissions=("moderate",)
     )
     def export_by_email(self, request, queryset):
-        emails = sorted({email.lower() for email in queryset.values_list("email", flat=True)})
+        emails = sorted(set(queryset.values_list("email_key", flat=True)))
         data = {email: privacy.export_comments(email) for email in emails}
         response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="comments-export.json"'
@@ -175,9 +302,56 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Erase all comments by these commenters' email addresses", permissions=("moderate",))
     def erase_by_email(self, request, queryset):
-        emails = {email.lower() for email in queryset.values_list("email", flat=True)}
+        emails = set(queryset.values_list("email_key", flat=True))
         erased = sum(privacy.erase_comments(email) for email in emails)
         self.message_user(request, f"Erased {erased} comment{'s' if erased != 1 else ''}.", messages.SUCCESS)
+
+
+# The buttons each comment gets, in the order of their keyboard shortcuts' fame.
+DECISIONS = (
+    (Status.APPROVED, "Approve", "a"),
+    (Status.REJECTED, "Reject", "r"),
+    (Status.SPAM, "Spam", "s"),
+)
+
+
+def wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def safe_next(request, default):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def next_pending_url(comment):
+    """The next pending comment after this one, oldest first, else the oldest pending, else the queue."""
+    pending = Comment.objects.pending().exclude(pk=comment.pk).order_by("created_at", "pk")
+    following = pending.filter(Q(created_at__gt=comment.created_at) | Q(created_at=comment.created_at, pk__gt=comment.pk))
+    target = following.first() or pending.first()
+    if target is None:
+        return reverse("admin:comments_comment_changelist")
+    return reverse("admin:comments_comment_change", args=[target.pk])
+
+
+def remember_decision(request, decision):
+    """The moderator's latest decision, offered for undo on the next page."""
+    if decision is not None:
+        request.session[LAST_DECISION] = decision.pk
+
+
+def decision_payload(comment, decision, message, *, undoable=True):
+    return {
+        "status": comment.status,
+        "status_label": comment.get_status_display(),
+        "message": message,
+        "decision": decision.pk if decision and undoable else None,
+        "undo_url": reverse("admin:comments_comment_undo", args=[comment.pk]),
+        "undo_seconds": settings.MODERATION_UNDO_SECONDS if decision and undoable else 0,
+        "pending_count": pending_count(),
+    }
 
 
 @admin.register(ModerationDecision)

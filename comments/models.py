@@ -32,7 +32,10 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Status.PENDING)
 
     def by_email(self, email):
-        return self.filter(email__iexact=email.strip())
+        return self.filter(email_key=text.email_key(email))
+
+    def with_links(self):
+        return self.filter(link_count__gt=0)
 
 
 class Comment(models.Model):
@@ -47,7 +50,17 @@ class Comment(models.Model):
         help_text=f"Plain text, at most {text.MAX_LENGTH} characters as a reader counts them; "
         "stored with newlines as LF and surrounding whitespace trimmed."
     )
+    email_key = models.CharField(
+        max_length=254,
+        editable=False,
+        db_index=True,
+        help_text="The address normalised and case-folded, set on save: what export, erasure and the duplicate "
+        "check match on.",
+    )
     body_html = models.TextField(editable=False, blank=True)
+    link_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="How many links the text shows readers, set on save."
+    )
     status = models.CharField(
         max_length=10,
         choices=Status.choices,
@@ -100,6 +113,11 @@ class Comment(models.Model):
     def save(self, *args, **kwargs):
         self.body = text.normalise(self.body)
         self.body_html = text.render(self.body)
+        self.email_key = text.email_key(self.email)
+        self.link_count = text.count_links(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"body", "email"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "body_html", "email_key", "link_count"}
         super().save(*args, **kwargs)
 
 

@@ -1,8 +1,11 @@
-"""Every change of a comment's status goes through moderate(), from the admin's
-bulk actions and its change form alike, so each one leaves the same record."""
+"""Every change of a comment's status goes through moderate(), from the
+queue's buttons, the admin's bulk actions, the change form and an undo alike,
+so each one leaves the same record."""
 
+from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,8 +41,31 @@ def moderate(comment, *, to, by):
         comment.status, comment.moderated_at, comment.moderated_by = to, now, by
         comment.save(update_fields=("status", "moderated_at", "moderated_by"))
         if to == Status.APPROVED and _claim_publication_notice(comment, now):
-            transaction.on_commit(partial(notifications.notify_commenter, comment))
+            # Not before the undo window has closed, and only if the
+            # approval still stands then.
+            transaction.on_commit(
+                partial(notifications.after_undo_window, notifications.notify_commenter_if_approved, comment.pk)
+            )
     return decision
+
+
+class CannotUndo(Exception):
+    """The decision is no longer the comment's latest, or its undo window has closed."""
+
+
+def undo_deadline(decision):
+    return decision.at + timedelta(seconds=settings.MODERATION_UNDO_SECONDS)
+
+
+def undo(decision, *, by):
+    """Take back the latest decision on a comment within its undo window,
+    itself a decision (recorded like any other). Raises CannotUndo."""
+    comment = decision.comment
+    if comment.decisions.order_by("-at", "-pk").first() != decision or comment.status != decision.to_status:
+        raise CannotUndo("The comment has been moderated again since; change its status instead.")
+    if timezone.now() > undo_deadline(decision):
+        raise CannotUndo("It is too late to undo this; change the comment's status instead.")
+    return moderate(comment, to=decision.from_status, by=by)
 
 
 def _claim_publication_notice(comment, now):

@@ -8,11 +8,13 @@ import threading
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import close_old_connections
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
-from .models import MODERATE_PERMISSION
+from .models import MODERATE_PERMISSION, Comment, Status
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,51 @@ def notify_moderators(comment):
     # One message per moderator, so no moderator learns another's address.
     messages = [EmailMessage(subject, body, to=[address]) for address in moderator_addresses()]
     deliver(messages, f"Could not email the moderators about comment {comment.pk}")
+
+
+def after_undo_window(function, *args, delay=None):
+    """Call function(*args) once MODERATION_UNDO_SECONDS (or `delay`) have
+    passed, in a timer thread of this process, so that no email about a
+    decision leaves while the decision can still be undone.
+
+    The timer lives in memory: an app process stopped within the window
+    drops the email it was holding."""
+    delay = settings.MODERATION_UNDO_SECONDS if delay is None else delay
+    if delay <= 0:
+        function(*args)
+        return
+
+    def run():
+        try:
+            function(*args)
+        except Exception:
+            logger.exception("A delayed comment email could not be prepared")
+        finally:
+            close_old_connections()
+
+    timer = threading.Timer(delay, run)
+    timer.name = "comment-email-delay"
+    timer.daemon = True
+    timer.start()
+
+
+def notify_commenter_if_approved(comment_pk):
+    """The publication notice, if the approval still stands once its undo
+    window has closed. An undone approval gives the notice back, so that the
+    next approval sends it."""
+    comment = Comment.objects.select_related("article").filter(pk=comment_pk).first()
+    if comment is None:
+        return
+    if comment.status != Status.APPROVED:
+        Comment.objects.filter(pk=comment_pk).update(publication_notice_sent_at=None)
+        return
+    # Approved, undone and approved again: wait for the latest approval's window.
+    latest = comment.decisions.order_by("-at", "-pk").first()
+    remaining = (latest.at - timezone.now()).total_seconds() + settings.MODERATION_UNDO_SECONDS if latest else 0
+    if remaining > 0:
+        after_undo_window(notify_commenter_if_approved, comment_pk, delay=remaining)
+        return
+    notify_commenter(comment)
 
 
 def notify_commenter(comment):

@@ -37,6 +37,18 @@ def token_age(token, article):
     return time.time() - issued_at
 
 
+# The kinds of reason spam_reasons() gives: a label and a phrase every message
+# of that kind contains, so that moderators can filter the queue by kind.
+REASON_KINDS = {
+    "honeypot": ("Honeypot filled in", "hidden honeypot field"),
+    "token": ("Missing or invalid form timestamp", "signed timestamp"),
+    "fast": ("Sent too fast", "seconds after the form was served"),
+    "stale": ("Form too old", "Sent from a form served more than"),
+    "links": ("Too many links", " links (the limit"),
+    "blocklist": ("Blocklisted words", "Matches the blocklist"),
+}
+
+
 def _blocklist_pattern():
     words = [re.escape(word) for word in settings.COMMENTS_BLOCKLIST]
     return re.compile(rf"(?<!\w)(?:{'|'.join(words)})(?!\w)", re.IGNORECASE) if words else None
@@ -122,5 +134,5 @@ def forget_submission(article, email, body):
 
 
 def _submission_key(article, email, body):
-    digest = hashlib.sha256(f"{article.pk}\n{email.lower()}\n{body}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{article.pk}\n{text.email_key(email)}\n{body}".encode()).hexdigest()
     return f"comments:submission:{digest}"

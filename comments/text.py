@@ -7,6 +7,7 @@ body) and static/js/comment-form.js all apply this same rule.
 """
 
 import re
+import unicodedata
 
 import bleach
 from bleach.linkifier import URL_RE
@@ -27,6 +28,15 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 def normalise(text):
     return text.replace("\r\n", "\n").replace("\r", "\n").strip(WHITESPACE)
+
+
+def email_key(email):
+    """The form of an address that matches it however it was typed: Unicode
+    compatibility-normalised and case-folded (NFKC_Casefold), so that
+    gdpr@ÜBER.example finds gdpr@über.example on any database. Case-folding
+    the local part too is looser than the standard allows, and right for
+    finding one person's comments."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", email.strip(WHITESPACE)).casefold())
 
 
 def length(text):

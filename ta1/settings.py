@@ -263,6 +263,9 @@ COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", True)
 # from tying up threads.
 COMMENTS_EMAIL_TIMEOUT = env_int("COMMENTS_EMAIL_TIMEOUT", 3)
 COMMENTS_EMAIL_IN_BACKGROUND = env_bool("COMMENTS_EMAIL_IN_BACKGROUND", True)
+# Seconds in which a moderator can undo a decision; no email about the
+# decision leaves before they have passed.
+MODERATION_UNDO_SECONDS = env_int("MODERATION_UNDO_SECONDS", 10)
 # Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is
 # believed; with none, the client address is always REMOTE_ADDR.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")

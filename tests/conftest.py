@@ -26,6 +26,9 @@ def _fast_test_settings(settings):
     # Tests read mail.outbox right after the request; the background sending
     # itself is tested on its own in test_comments_notifications.py.
     settings.COMMENTS_EMAIL_IN_BACKGROUND = False
+    # Likewise decision emails leave at once; the undo window's delay is
+    # tested on its own in test_moderation_desk.py.
+    settings.MODERATION_UNDO_SECONDS = 0
 
 
 @pytest.fixture

@@ -144,3 +144,41 @@ def test_erase_command_asks_before_deleting(two_commenters, monkeypatch):
     with pytest.raises(CommandError):
         call_command("erase_comments", "ann@example.org", stdout=io.StringIO())
     assert Comment.objects.count() == 3
+
+
+@pytest.fixture
+def unicode_commenter(article):
+    for email, body in (("gdpr@über.example", "Lower case."), ("GDPR@ÜBER.example", "Upper case.")):
+        Comment.objects.create(article=article, name="Ü", email=email, body=body)
+    Comment.objects.create(article=article, name="U", email="gdpr@uber.example", body="Another person.")
+
+
+def test_export_matches_an_address_in_any_unicode_case(unicode_commenter):
+    out = io.StringIO()
+    call_command("export_comments", "Gdpr@Über.Example", stdout=out)
+    assert [item["body"] for item in json.loads(out.getvalue())] == ["Lower case.", "Upper case."]
+
+
+def test_erasure_matches_an_address_in_any_unicode_case(unicode_commenter):
+    call_command("erase_comments", "gdpr@über.example", "--noinput", stdout=io.StringIO())
+    assert list(Comment.objects.values_list("body", flat=True)) == ["Another person."]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("STRASSE@example.org", "straße@example.org"), ("ǅ@example.org", "ǆ@example.org"), ("ｆｕｌｌ@example.org", "full@example.org")],
+)
+def test_addresses_match_after_case_folding_and_compatibility_normalisation(article, typed, stored):
+    comment = Comment.objects.create(article=article, name="N", email=stored, body="b")
+    assert list(Comment.objects.by_email(typed)) == [comment]
+
+
+def test_the_matching_copy_of_the_address_is_indexed():
+    assert Comment._meta.get_field("email_key").db_index
+
+
+def test_a_resubmission_in_another_unicode_case_is_dropped_as_a_duplicate(post_comment, settings):
+    settings.COMMENTS_DUPLICATE_WINDOW = 300
+    post_comment(email="gdpr@über.example")
+    post_comment(email="GDPR@ÜBER.example")
+    assert Comment.objects.count() == 1

@@ -6,16 +6,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from .markup import render_markdown
+from .markup import SUPPORTED_MARKDOWN, MarkupRefused, render_markdown
 
 
-# Ids the article page uses for itself (see templates/); a section's anchor
-# taking one would break the link to the section or to the comments.
+# Ids the article page uses for itself (see templates/, and the ids crispy
+# forms gives a form's fields, their wrappers, errors and hints); a section's
+# anchor taking one would break the link to the section or to the comments.
+# tests/test_sections.py renders every state of the page to keep this complete.
 RESERVED_ANCHORS = frozenset(
     {"main", "toc-heading", "comments", "comments-heading", "leave-a-comment", "comment-form",
      "error-summary", "error-summary-title"}
 )
-RESERVED_ANCHOR_PREFIXES = ("comment-", "id_")
+RESERVED_ANCHOR_PREFIXES = ("comment-", "id_", "div_id_", "error_", "hint_id_")
 
 
 def is_reserved_anchor(anchor):
@@ -117,11 +119,7 @@ class Section(models.Model):
         "then kept when the heading changes, so that links to it keep working. "
         "Names the page uses itself, such as “comments”, are not available.",
     )
-    body = models.TextField(
-        blank=True,
-        help_text="Markdown: blank line between paragraphs, “- ” for a list item (indent two spaces to nest), "
-        "“### ” for a sub-heading, [text](https://…) for a link, | pipes | for a table. HTML is not allowed.",
-    )
+    body = models.TextField(blank=True, help_text=SUPPORTED_MARKDOWN)
     body_html = models.TextField(editable=False, blank=True)
 
     history = HistoricalRecords(excluded_fields=["body_html"])
@@ -139,19 +137,29 @@ class Section(models.Model):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
 
     def clean(self):
+        errors = {}
         if self.anchor and is_reserved_anchor(self.anchor):
-            raise ValidationError({"anchor": "The page already uses this name; choose another anchor."})
+            errors["anchor"] = "The page already uses this name; choose another anchor."
+        try:
+            render_markdown(self.body)
+        except MarkupRefused as refused:
+            errors["body"] = refused.messages
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         if not self.anchor:
             self.anchor = self._free_anchor()
+        # Refuses (raising MarkupRefused) what clean() would have refused.
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 
     def _free_anchor(self):
         base = slugify(self.heading)[:90] or "section"
         if is_reserved_anchor(base):
-            base = f"{base}-section"
+            # A suffix keeps the heading's words first; a reserved prefix
+            # ("comment-policy-section") needs one in front instead.
+            base = f"{base}-section" if not is_reserved_anchor(f"{base}-section") else f"section-{base}"
         taken = set(Section.objects.filter(article_id=self.article_id).exclude(pk=self.pk).values_list("anchor", flat=True))
         anchor, n = base, 2
         while anchor in taken:

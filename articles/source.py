@@ -12,6 +12,14 @@ DISCLAIMER_PREFIX = "Educational Disclaimer:"
 COMMENTS_HEADING = "Comments"
 MAX_HEADING_LENGTH = 100
 
+# Urgent safety text, shown as a warning callout with its wording unchanged.
+URGENT_SENTENCES = frozenset(
+    {
+        "Anyone experiencing trouble breathing, chest pain, severe rash, or rapidly worsening swelling after an "
+        "injection should stop further doses and seek urgent medical attention.",
+    }
+)
+
 # The source's second-level headings; every other heading starts a section.
 SUBHEADINGS = frozenset(
     {
@@ -68,6 +76,8 @@ def parse(text, links=None):
             sections[-1].blocks.append(f"### {line}")
         elif is_heading(line):
             sections.append(ParsedSection(heading=line))
+        elif line in URGENT_SENTENCES:
+            sections[-1].blocks.append(warning_callout(line))
         else:
             sections[-1].blocks.append(link_phrases(line, links or {}))
     flush_list()
@@ -97,6 +107,10 @@ def list_markdown(items):
             lines.append(f"- {item}")
             nested = False
     return "\n".join(lines)
+
+
+def warning_callout(text):
+    return f"> [!WARNING]\n> {text}"
 
 
 def link_phrases(line, links):

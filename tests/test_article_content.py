@@ -120,3 +120,17 @@ def test_loading_again_keeps_an_editors_change(loaded_article):
     section.refresh_from_db()
     assert section.body == "An editor rewrote this."
     assert loaded_article.sections.count() == 12
+
+
+URGENT = (
+    "Anyone experiencing trouble breathing, chest pain, severe rash, or rapidly worsening swelling after an "
+    "injection should stop further doses and seek urgent medical attention."
+)
+
+
+def test_the_urgent_safety_sentence_is_a_warning_callout_with_its_wording_unchanged(loaded_article):
+    section = loaded_article.sections.get(heading="Side Effects and Safety Considerations")
+    assert (
+        '<div class="callout callout--warning" role="note">\n<p class="callout__title">Warning</p>\n'
+        f"<p>{URGENT}</p>\n</div>"
+    ) in section.body_html

@@ -1,0 +1,44 @@
+"""Migrations that correct already-loaded content change only what is still exactly as loaded."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+URGENT = (
+    "Anyone experiencing trouble breathing, chest pain, severe rash, or rapidly worsening swelling after an "
+    "injection should stop further doses and seek urgent medical attention."
+)
+
+
+def migrate_to(target):
+    executor = MigrationExecutor(connection)
+    executor.migrate([("articles", target)])
+    return executor.loader.project_state([("articles", target)]).apps
+
+
+def migrate_to_latest():
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_urgent_sentence_becomes_a_callout_only_where_it_is_still_as_loaded():
+    apps = migrate_to("0007_section_markdown_help")
+    OldArticle, OldSection = apps.get_model("articles", "Article"), apps.get_model("articles", "Section")
+    article = OldArticle.objects.create(title="T", slug="t", summary="s", disclaimer="d")
+    as_loaded = f"Serious reactions are rare.\n\n{URGENT}\n\nPeople with complex histories."
+    edited = f"Serious reactions are rare.\n\n{URGENT} Call 999.\n\nPeople with complex histories."
+    OldSection.objects.create(article=article, position=10, heading="As loaded", anchor="as-loaded", body=as_loaded)
+    OldSection.objects.create(article=article, position=20, heading="Edited", anchor="edited", body=edited)
+
+    migrate_to_latest()
+
+    sections = Article.objects.get(slug="t").sections
+    converted = sections.get(anchor="as-loaded")
+    assert converted.body == f"Serious reactions are rare.\n\n> [!WARNING]\n> {URGENT}\n\nPeople with complex histories."
+    assert f'role="note">\n<p class="callout__title">Warning</p>\n<p>{URGENT}</p>' in converted.body_html
+    assert converted.history.first().history_change_reason == "Urgent safety sentence shown as a warning callout"
+    assert sections.get(anchor="edited").body == edited

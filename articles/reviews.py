@@ -12,6 +12,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from . import versions
 from .models import Article, Review
 
 REVIEW_PERMISSION = "articles.review_article"
@@ -40,5 +41,6 @@ def mark_reviewed(article, *, by, note, next_review_due=None):
     # An update, not a save: a review is not a content change, so the
     # article's "Last updated" stays where the content left it.
     Article.objects.filter(pk=article.pk).update(last_reviewed=reviewed_on, next_review_due=next_review_due)
+    versions.announce()
     article.last_reviewed, article.next_review_due = reviewed_on, next_review_due
     return review

@@ -1,11 +1,13 @@
-"""Keep the article page's cache key honest. Every write to a section moves the
-article's update time, whichever path made it: an admin form, the inline, a
-restored revision. (comments/signals.py does the same for comments.)"""
+"""Keep the article page's version honest. Every write to a section moves the
+article's version, whichever path made it: an admin form, the inline, a
+restored revision. An article's own save moves its update time itself; the
+version check still has to hear of it. (comments/signals.py does the same for
+comments.)"""
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
-from django.utils import timezone
 
+from . import versions
 from .models import Article, Section
 
 
@@ -21,5 +23,11 @@ def remember_sections_article(sender, instance, **kwargs):
 @receiver(post_save, sender=Section)
 @receiver(post_delete, sender=Section)
 def section_changed(sender, instance, **kwargs):
-    articles = {instance.article_id, getattr(instance, "previous_article_id", None)} - {None}
-    Article.objects.filter(pk__in=articles).update(updated_at=timezone.now())
+    for article_id in {instance.article_id, getattr(instance, "previous_article_id", None)} - {None}:
+        versions.moved(article_id, content=True)
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_delete, sender=Article)
+def article_changed(sender, instance, **kwargs):
+    versions.announce()

@@ -1,7 +1,6 @@
 -- wrk script: every request posts a new comment (unique name, email and
--- text) with the CSRF cookie, token and signed form timestamp that
--- bench/run.py fetched from the article page. Counts any answer but the
--- redirect that acknowledges a stored comment as a failure.
+-- text) as a browser does from the site's own page. Counts any answer but
+-- the redirect that acknowledges a stored comment as a failure.
 local threads = {}
 
 function setup(thread)
@@ -10,19 +9,19 @@ function setup(thread)
 end
 
 function init(args)
-  path, cookie, token, timestamp = args[1], args[2], args[3], args[4]
+  path = args[1]
   sent, failures = 0, 0
 end
 
 function request()
   sent = sent + 1
   local who = id .. "-" .. sent
-  local body = "csrfmiddlewaretoken=" .. token .. "&timestamp=" .. timestamp .. "&website="
+  local body = "website="
     .. "&name=Reader+" .. who .. "&email=reader" .. who .. "%40example.org"
     .. "&body=A+benchmark+comment%2C+number+" .. who .. "."
   return wrk.format("POST", path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = "csrftoken=" .. cookie,
+    ["Sec-Fetch-Site"] = "same-origin",
   }, body)
 end
 

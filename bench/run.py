@@ -18,7 +18,6 @@ BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2), WEB_CONCURRENCY
 """
 
 import gzip
-import http.cookiejar
 import json
 import os
 import re
@@ -32,7 +31,6 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "/articles/thymosin-alpha-1/"
@@ -131,18 +129,6 @@ def peak_rss_mb(pid):
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
 
 
-def form_fields(base):
-    """What a reader's browser holds after loading the page: the CSRF cookie,
-    and the form's token and signed timestamp."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(base + ARTICLE, timeout=10).read().decode()
-    cookie = next(c.value for c in jar if c.name == "csrftoken")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    timestamp = re.search(r'name="timestamp" value="([^"]+)"', page).group(1)
-    return cookie, token, quote(timestamp, safe="")
-
-
 def count_comments(env, status):
     code = (
         "import django; django.setup(); from comments.models import Comment; "
@@ -171,7 +157,6 @@ def main():
         "STATIC_ROOT": str(workdir / "static"),
         "BENCH_PAGE_FILE": str(workdir / "article.html"),
         "COMMENTS_RATE_LIMIT": "1000000000",
-        "COMMENTS_MIN_SECONDS": "0",
         "COMMENTS_NOTIFY_MODERATORS": "0",
         # Worker processes as deployed with Redis; the thresholds are lifted,
         # so per-process rate-limit counts make no difference here.
@@ -205,20 +190,16 @@ def main():
         with urllib.request.urlopen(base + "/bench/ceiling/", timeout=10) as response:
             assert len(response.read()) == len(page)
 
-        cookie, token, timestamp = form_fields(base)
         results = {}
-        # wrk keeps no cookies, so each request is a first visit, which needs
-        # a new CSRF secret; a returning reader's browser sends its cookie.
         for name, path, headers in (
             ("article", ARTICLE, ()),
-            ("article, returning", ARTICLE, (f"Cookie: csrftoken={cookie}",)),
             ("ceiling", "/bench/ceiling/", ()),
         ):
             wrk(base + path, seconds=2, headers=headers)  # every worker's cache warm
             results[name] = summary(wrk(base + path, headers=headers))
 
         pending_before = count_comments(env, "pending")
-        output = wrk(base + ARTICLE, str(ROOT / "bench" / "post.lua"), ARTICLE + "comments/", cookie, token, timestamp)
+        output = wrk(base + ARTICLE, str(ROOT / "bench" / "post.lua"), ARTICLE + "comments/")
         posts = summary(output)
         # post.lua counts every answer but the redirect (which wrk's own
         # "Non-2xx" count repeats for 4xx and 5xx); add only what never got an answer.
@@ -238,15 +219,13 @@ def main():
     print(f"gunicorn: {len(workers)} workers; wrk: {WRK_THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per run")
     print(f"{'':28}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
     rows = (
-        ("article page, first visits", results["article"]),
-        ("article page, returning", results["article, returning"]),
+        ("article page", results["article"]),
         ("ceiling (same bytes)", ceiling),
         ("comment POSTs", posts),
     )
     for name, row in rows:
         print(f"{name:28}{row['rps']:>12.0f}{row['p50']:>10.2f}{row['p99']:>10.2f}{row['errors']:>8}")
-    print(f"article / ceiling: {results['article']['rps'] / ceiling['rps']:.0%} on first visits, "
-          f"{results['article, returning']['rps'] / ceiling['rps']:.0%} for returning readers")
+    print(f"article / ceiling: {results['article']['rps'] / ceiling['rps']:.0%}")
     print(f"comment POSTs: {posts['requests']} answered, {posts['failures']} failures, {posts['stored']} stored as pending")
     print("peak RSS per worker: " + ", ".join(f"{mb:.1f} MB" for mb in rss))
     print(f"article HTML: {len(page) / 1024:.1f} KB uncompressed, {len(gzip.compress(page)) / 1024:.1f} KB gzipped")

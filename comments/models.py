@@ -94,7 +94,11 @@ class Comment(models.Model):
     class Meta:
         ordering = ("created_at", "pk")
         permissions = (("moderate_comment", "Can moderate comments and see commenters' email addresses"),)
-        indexes = (models.Index(fields=("article", "status", "created_at"), name="comment_article_status_created"),)
+        indexes = (
+            models.Index(fields=("article", "status", "created_at"), name="comment_article_status_created"),
+            # The rate limit counts one address's recent comments.
+            models.Index(fields=("ip_hmac", "created_at"), name="comment_address_created"),
+        )
         constraints = (
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("body"), text.MAX_LENGTH), name="comment_body_at_most_2000"

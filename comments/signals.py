@@ -1,12 +1,11 @@
-"""Keep the article page's cache key honest: every change to a comment that
-readers could see moves its article's comments-changed time, whichever path
-made it: a bulk action, the change form, a data-protection erasure."""
+"""Keep the article page's version honest: every change to a comment that
+readers could see moves its article's version, whichever path made it: a bulk
+action, the change form, a data-protection erasure."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils import timezone
 
-from articles.models import Article
+from articles import versions
 
 from .models import Comment, Status
 
@@ -18,4 +17,4 @@ def comment_changed(sender, instance, created=False, **kwargs):
     # approved one, or a later change of status, alters the page.
     if created and instance.status != Status.APPROVED:
         return
-    Article.objects.filter(pk=instance.article_id).update(comments_changed_at=timezone.now())
+    versions.moved(instance.article_id, comments=True)

@@ -118,13 +118,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ta1.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The shared article page, served before sessions, authentication and CSRF (see ta1/pages/).
+    "ta1.pages.middleware.SharedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -204,6 +206,12 @@ else:
 # Cached article pages are keyed by their content's version, so they are
 # never stale; this only bounds how long superseded copies take up memory.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 86400)
+# How a process learns that an article's version moved (articles/versions.py):
+# "auto" keeps it in Redis when REDIS_URL is set, else asks SQLite's
+# data_version, else (PostgreSQL alone) runs the version query every time.
+ARTICLE_VERSION_CHECK = env("ARTICLE_VERSION_CHECK", "auto")
+if ARTICLE_VERSION_CHECK not in {"auto", "redis", "sqlite", "query"}:
+    raise ImproperlyConfigured("ARTICLE_VERSION_CHECK must be auto, redis, sqlite or query.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -252,8 +260,6 @@ EMAIL_BACKEND = env(
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
 COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)
 COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 600)
-COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 2)
-COMMENTS_MAX_AGE = env_int("COMMENTS_MAX_AGE", 86400)
 COMMENTS_LINK_LIMIT = env_int("COMMENTS_LINK_LIMIT", 2)
 COMMENTS_BLOCKLIST = env_list("COMMENTS_BLOCKLIST")
 COMMENTS_DUPLICATE_WINDOW = env_int("COMMENTS_DUPLICATE_WINDOW", 300)
@@ -269,7 +275,8 @@ MODERATION_UNDO_SECONDS = env_int("MODERATION_UNDO_SECONDS", 10)
 # Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is
 # believed; with none, the client address is always REMOTE_ADDR.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
-# Where links in emails point, e.g. https://example.org
+# The site's own address: links in emails, and the article page's canonical
+# address (never taken from a request, so every reader gets the same page).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {

@@ -13,7 +13,7 @@ admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Articles and reader comments"
 
 urlpatterns = [
-    path("", include("articles.urls")),
+    path("", include("ta1.pages.urls")),
     path("", include("comments.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"articles": ArticleSitemap}}, name="sitemap"),

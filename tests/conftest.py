@@ -1,5 +1,4 @@
 import io
-import time
 
 import pytest
 from django.contrib.auth.models import Group
@@ -11,7 +10,7 @@ from articles.models import Article, Section
 from articles.reviews import mark_reviewed
 from comments.models import Comment, Status
 from comments.moderation import approve
-from comments.spam import form_token
+from ta1.pages.shared import local_pages
 
 
 @pytest.fixture(autouse=True)
@@ -121,22 +120,15 @@ def moderator_client(client, moderator):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Rate limits and duplicate checks are counted in the cache: no test may
-    # inherit another's counts.
+    # Pages are kept in the cache and in each process: no test may inherit another's.
     cache.clear()
+    local_pages.pages.clear()
 
 
 @pytest.fixture
 def comment_data(article):
-    """A reader's valid submission, from a form served a minute ago (well past
-    the minimum time a person takes to write)."""
-    return {
-        "name": "Ada Reader",
-        "email": "ada@example.org",
-        "body": "A thoughtful comment.",
-        "website": "",
-        "timestamp": form_token(article, issued_at=time.time() - 60),
-    }
+    """A reader's valid submission."""
+    return {"name": "Ada Reader", "email": "ada@example.org", "body": "A thoughtful comment.", "website": ""}
 
 
 @pytest.fixture

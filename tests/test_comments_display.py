@@ -104,9 +104,9 @@ def test_second_page_shows_the_remaining_comments_and_links_back(client, article
     assert 'href="?page=1#comments" rel="prev"' in page
 
 
-def test_a_nonsense_page_number_shows_a_page_rather_than_an_error(client, article, many_comments):
+def test_a_nonsense_page_number_is_not_found(client, article, many_comments):
     response = client.get(article.get_absolute_url(), {"page": "banana"})
-    assert response.status_code == 200
+    assert response.status_code == 404
 
 
 def test_comment_permalink_leads_to_its_page_and_anchor(client, article, many_comments):

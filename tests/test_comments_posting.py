@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment, Status
+from comments.submission import received_comment
 
 
 @pytest.fixture
@@ -70,16 +71,21 @@ def test_comment_form_page_is_valid_html(post_comment):
     html5lib.HTMLParser(strict=True).parse(post_comment(body="").content.decode())
 
 
-def test_valid_comment_redirects_to_the_comment_area(post_comment, article):
+def test_valid_comment_redirects_to_the_commenters_own_page_at_the_message(post_comment, article):
     response = post_comment()
     assert response.status_code == 302
-    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+    assert re.fullmatch(rf"{article.get_absolute_url()}comments/received/[^/]+/#comment-message", response["Location"])
 
 
-def test_reader_is_thanked_after_the_redirect(post_comment, client, article):
-    post_comment()
-    page = client.get(article.get_absolute_url()).content.decode()
+def test_reader_is_thanked_on_their_own_page(post_comment, client):
+    page = client.get(post_comment()["Location"]).content.decode()
+    assert '<div id="comment-message" class="comments__messages" role="status" tabindex="-1"' in page
     assert "Thank you — your comment was received and will appear after review." in page
+
+
+def test_the_thanks_is_never_on_the_shared_page(post_comment, client, article):
+    client.get(post_comment()["Location"])
+    assert "Thank you" not in client.get(article.get_absolute_url()).content.decode()
 
 
 def test_valid_comment_is_stored_as_pending(post_comment):
@@ -106,10 +112,15 @@ def test_consent_is_stored_only_when_ticked(post_comment, client):
     assert list(Comment.objects.values_list("body", "notify_on_publish")) == [("First.", False), ("Second.", True)]
 
 
-def test_identical_resubmission_is_dropped(post_comment):
+def receipt_in(response):
+    return re.search(r"/received/([^/]+)/", response["Location"]).group(1)
+
+
+def test_identical_resubmission_is_dropped_and_answered_with_the_first_ones_page(post_comment, article):
     first, second = post_comment(), post_comment()
     assert Comment.objects.count() == 1
-    assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert second.status_code == 302
+    assert received_comment(receipt_in(second), article=article) == received_comment(receipt_in(first), article=article)
 
 
 def test_a_retry_after_a_failed_save_is_not_dropped_as_a_duplicate(post_comment, monkeypatch):
@@ -178,12 +189,13 @@ def test_email_is_required(post_comment):
     assert "Enter your email address." in post_comment(email="").content.decode()
 
 
-def test_comment_without_a_csrf_token_is_refused(article, comment_data, db):
+def test_comment_needs_no_token_from_the_page(article, comment_data, db):
+    """A browser says where the post came from (test_cross_origin.py); the page carries no secret."""
     response = Client(enforce_csrf_checks=True).post(
-        reverse("comments:post", kwargs={"slug": article.slug}), comment_data
+        reverse("comments:post", kwargs={"slug": article.slug}), comment_data, headers={"sec-fetch-site": "same-origin"}
     )
-    assert response.status_code == 403
-    assert not Comment.objects.exists()
+    assert response.status_code == 302
+    assert Comment.objects.count() == 1
 
 
 def test_opening_the_posting_address_leads_to_the_form(client, article):

@@ -9,7 +9,6 @@ DATABASE_URL names a PostgreSQL server."""
 import http.cookiejar
 import json
 import os
-import re
 import secrets
 import signal
 import socket
@@ -155,7 +154,7 @@ def start_server(server_database_url, static_root, tmp_path):
     environment (None removes a variable)."""
     servers = []
 
-    def start(**settings):
+    def start(migrated=False, **settings):
         unwanted = ("DJANGO_ENV", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
         env = {key: value for key, value in os.environ.items() if key not in unwanted}
         env.update(
@@ -163,7 +162,6 @@ def start_server(server_database_url, static_root, tmp_path):
             STATIC_ROOT=str(static_root),
             SECRET_KEY=secrets.token_urlsafe(50),
             GUNICORN_ACCESS_LOG="0",
-            COMMENTS_MIN_SECONDS="0",
             COMMENTS_NOTIFY_MODERATORS="0",
         )
         for name, value in settings.items():
@@ -173,8 +171,9 @@ def start_server(server_database_url, static_root, tmp_path):
                 env[name] = value
         server = Server(env, tmp_path / f"server-{len(servers)}.log")
         servers.append(server)
-        server.manage("migrate", "--noinput")
-        server.manage("load_article")
+        if not migrated:
+            server.manage("migrate", "--noinput")
+            server.manage("load_article")
         server.start()
         return server
 
@@ -196,26 +195,25 @@ class KeepRedirects(urllib.request.HTTPRedirectHandler):
 
 
 class Reader:
-    """A browser of its own: its own cookies, so its own CSRF secret."""
+    """A browser of its own, with its own cookies, posting from the site's own page."""
 
     def __init__(self, base):
         self.base = base
-        cookies = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        self.opener = urllib.request.build_opener(cookies, KeepRedirects)
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), KeepRedirects)
 
     def open_form(self):
         with self.opener.open(self.base + ARTICLE_PATH, timeout=60) as response:
             page = response.read().decode()
-        self.fields = {
-            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1),
-            "timestamp": re.search(r'name="timestamp" value="([^"]+)"', page).group(1),
-            "website": "",
-        }
+        assert 'name="website"' in page
 
     def send(self, name, email, body):
-        data = urlencode({**self.fields, "name": name, "email": email, "body": body}).encode()
+        data = urlencode({"website": "", "name": name, "email": email, "body": body}).encode()
+        request = urllib.request.Request(
+            self.base + POST_PATH, data=data, headers={"Origin": self.base, "Sec-Fetch-Site": "same-origin"}
+        )
         try:
-            with self.opener.open(self.base + POST_PATH, data=data, timeout=60) as response:
+            with self.opener.open(request, timeout=60) as response:
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code
@@ -269,13 +267,100 @@ def test_an_edit_shows_on_every_server_process_at_the_next_request(server):
     assert all("Revised by an editor just now." in page for page in after)
 
 
-def test_the_rate_limit_holds_across_requests_in_the_default_server_configuration(start_server):
-    """`make run` as a newcomer starts it: whatever serves each request, the
-    sixth comment from one address within the window is refused."""
-    server = start_server(WEB_CONCURRENCY=None, GUNICORN_THREADS=None, COMMENTS_RATE_LIMIT="5")
+def test_the_rate_limit_holds_across_server_processes_and_restarts(start_server):
+    """Two servers on one database, as `make run` starts them: the count lives
+    with the stored comments, so whichever process answers, and after a
+    restart, the sixth comment from one address within the window is refused."""
+    # One deployment: one key, so one address gives one hash in both.
+    shared = {"WEB_CONCURRENCY": None, "GUNICORN_THREADS": None, "COMMENTS_RATE_LIMIT": "5", "SECRET_KEY": secrets.token_urlsafe(50)}
+    first = start_server(**shared)
+    second = start_server(**shared, migrated=True)
     statuses = []
-    for number in range(7):
-        reader = Reader(server.base)
-        reader.open_form()
-        statuses.append(reader.send(f"Reader {number}", f"reader{number}@example.org", f"Comment {number}."))
+    for number in range(4):
+        server = (first, second)[number % 2]
+        statuses.append(Reader(server.base).send(f"Reader {number}", f"reader{number}@example.org", f"Comment {number}."))
+    second.kill()
+    second.start()
+    for number in range(4, 7):
+        server = (first, second)[number % 2]
+        statuses.append(Reader(server.base).send(f"Reader {number}", f"reader{number}@example.org", f"Comment {number}."))
     assert statuses == [302] * 5 + [429] * 2
+
+
+def test_a_double_post_to_two_processes_is_stored_once(start_server):
+    shared = {"COMMENTS_RATE_LIMIT": "1000", "SECRET_KEY": secrets.token_urlsafe(50)}
+    first = start_server(**shared)
+    second = start_server(**shared, migrated=True)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(
+            lambda n: Reader((first, second)[n % 2].base).send("Dup", "dup@example.org", "Sent twice."), range(8)
+        ))
+    assert statuses == [302] * 8
+    assert first.stored_comments() == [("Sent twice.", "pending")]
+
+
+def test_no_number_of_requests_elsewhere_resets_the_rate_limit(start_server):
+    server = start_server(COMMENTS_RATE_LIMIT="2")
+    reader = Reader(server.base)
+    assert [reader.send(f"R{n}", f"r{n}@example.org", f"C{n}.") for n in range(2)] == [302, 302]
+    for port in range(400):
+        request = urllib.request.Request(server.base + ARTICLE_PATH, headers={"Host": f"127.0.0.1:{20000 + port}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+    assert reader.send("R3", "r3@example.org", "C3.") == 429
+
+
+def test_the_default_server_runs_several_worker_processes(start_server):
+    server = start_server(WEB_CONCURRENCY=None, GUNICORN_THREADS=None)
+    expected = min(2 * (os.cpu_count() or 1) + 1, 8)
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
+    deadline = time.monotonic() + 30
+    while len(children.read_text().split()) < expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(children.read_text().split()) == expected
+
+
+def revalidate(base, etag):
+    request = urllib.request.Request(base + ARTICLE_PATH, headers={"If-None-Match": etag})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+APPROVE_A_COMMENT = """
+from comments.models import Comment
+from comments.moderation import approve
+approve(Comment.objects.get(body="Approve me, please."), by=None)
+"""
+
+
+def test_after_an_approval_every_process_answers_a_revalidation_with_the_new_page(server):
+    reader = Reader(server.base)
+    assert reader.send("Ann", "ann@example.org", "Approve me, please.") == 302
+    with urllib.request.urlopen(server.base + ARTICLE_PATH, timeout=60) as response:
+        etag = response.headers["ETag"]
+        assert response.headers.get("Set-Cookie") is None
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        before = list(pool.map(lambda _: revalidate(server.base, etag), range(64), timeout=120))
+    assert {status for status, _ in before} == {304}
+    server.django(APPROVE_A_COMMENT)
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        after = list(pool.map(lambda _: revalidate(server.base, etag), range(64), timeout=120))
+    assert all(status == 200 and "Approve me, please." in page for status, page in after)
+
+
+def test_every_process_serves_the_same_bytes(server):
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        pages = set(pool.map(lambda _: server.get(ARTICLE_PATH), range(64), timeout=120))
+    assert len(pages) == 1
+
+
+def test_a_cross_origin_post_is_refused_by_the_server(server):
+    data = urlencode({"website": "", "name": "Eve", "email": "eve@example.org", "body": "Forged."}).encode()
+    request = urllib.request.Request(server.base + POST_PATH, data=data, headers={"Sec-Fetch-Site": "cross-site"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=60)
+    assert refused.value.code == 403
+    assert server.stored_comments() == []

@@ -13,14 +13,13 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article):
     """schema.org MedicalWebPage data for search engines."""
-    request = context["request"]
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "name": article.title,
         "headline": article.title,
         "description": article.summary,
-        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "url": context["canonical_url"],
         "inLanguage": "en",
         "dateCreated": article.created_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),

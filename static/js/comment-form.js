@@ -97,4 +97,9 @@
   if (summary) {
     enhanceErrorSummary(summary);
   }
+  // A message for this reader (after sending a comment) is read out first.
+  var message = document.querySelector("[data-focus-on-load]");
+  if (message && !summary) {
+    message.focus();
+  }
 })();

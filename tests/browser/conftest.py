@@ -91,13 +91,6 @@ def site(live_server, transactional_db, django_db_serialized_rollback, loaded_ar
     return live_server
 
 
-@pytest.fixture(autouse=True)
-def _readers_write_instantly(settings):
-    # Comments sent sooner after the form was served than a person could
-    # write are held as spam; the browser fills the form in milliseconds.
-    settings.COMMENTS_MIN_SECONDS = 0
-
-
 @pytest.fixture
 def open_page(site, new_context):
     """Open a path of the live site in a fresh browser context.

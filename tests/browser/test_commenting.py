@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from comments import text
 from comments.models import Comment, Status
-from comments.views import THANKS
+from comments.submission import THANKS
 
 
 def test_reader_follows_the_contents_writes_with_emoji_and_line_breaks_and_is_told_it_awaits_review(
@@ -200,3 +200,25 @@ def test_keyboard_alone_reaches_and_sends_the_comment_form_with_focus_always_vis
 
     expect(page.get_by_role("status")).to_have_text(THANKS)
     assert Comment.objects.get().name == "Kim Keys"
+
+
+def test_a_form_on_another_site_cannot_post_a_comment(site, new_context):
+    """Another origin's page, posting the comment form to this site: Chromium
+    says where it came from, and the site refuses it."""
+    port = int(site.url.rsplit(":", 1)[1])
+    elsewhere = f"http://127.0.0.1:{port + 1}/"
+    forged = (
+        '<!DOCTYPE html><html lang="en"><title>Elsewhere</title>'
+        f'<form method="post" action="{site.url}/articles/thymosin-alpha-1/comments/">'
+        '<input name="name" value="Eve"><input name="email" value="eve@example.org">'
+        '<textarea name="body">Posted from another site.</textarea><button>Send</button></form></html>'
+    )
+    page = new_context().new_page()
+    page.route(elsewhere, lambda route: route.fulfill(content_type="text/html", body=forged))
+    page.goto(elsewhere)
+    with page.expect_response(re.compile(r"/comments/$")) as answer:
+        page.get_by_role("button", name="Send").click()
+    assert answer.value.status == 403
+    assert answer.value.request.all_headers()["origin"] == elsewhere.rstrip("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your form could not be sent")
+    assert not Comment.objects.exists()

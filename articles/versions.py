@@ -1,0 +1,174 @@
+"""The version of an article's public page, defined once.
+
+Readers' page for an article changes exactly when `Article.updated_at` (a
+publish of what readers see) or `Article.comments_changed_at` (a change to the
+visible comments) changes, or a review sets its dates: `version()` names them. Every writer that
+changes what readers see calls `moved()`, and nothing else moves the two times
+except an article's own save.
+
+`published(slug)` answers which published article a slug names, with those two
+times, as cheaply as the database allows while never being stale:
+
+- SQLite: `PRAGMA data_version` on the connection changes only when another
+  connection has committed, and the connection's own `total_changes` counts
+  its own writes; while both stand still the article read last is still
+  current, so the real query runs only after a write.
+- Redis (REDIS_URL): a token kept there is replaced after every commit that
+  moves a version (and every article save); while it stands still the article
+  read last is current.
+- PostgreSQL alone: the query, every time.
+"""
+
+import functools
+import logging
+import threading
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Article
+
+logger = logging.getLogger(__name__)
+
+TOKEN_KEY = "articles:version-token"
+
+
+def version(article):
+    """The name of what readers see of `article`: it changes exactly when that
+    does. A review changes the dates readers see without changing the content
+    (reviews.py), so its dates are part of the name too."""
+    return (
+        f"{article.pk}-{article.updated_at.timestamp():.6f}-{article.comments_changed_at.timestamp():.6f}"
+        f"-{article.last_reviewed}-{article.next_review_due}"
+    )
+
+
+def moved(article, *, content=False, comments=False):
+    """Record that what readers see of `article` (an Article or its pk)
+    changed: its content was published (`content`) or its visible comments
+    changed (`comments`). Every process serves the new page at its next request."""
+    fields = {}
+    now = timezone.now()
+    if content:
+        fields["updated_at"] = now
+    if comments:
+        fields["comments_changed_at"] = now
+    if not fields:
+        raise ValueError("moved() needs content=True, comments=True or both.")
+    Article.objects.filter(pk=getattr(article, "pk", article)).update(**fields)
+    announce()
+
+
+def announce():
+    """Tell the version check that a version moved, once the transaction commits."""
+    transaction.on_commit(_check().changed)
+
+
+_SLUG = "\x00slug"
+
+
+@functools.cache
+def _published_by_slug():
+    return Article.objects.published().filter(slug=_SLUG).order_by().query.sql_with_params()
+
+
+def query(slug):
+    """The published article with this slug, or None. The query is built by
+    the ORM from published() once per process and reused: building it costs
+    more than running it."""
+    sql, params = _published_by_slug()
+    return next(iter(Article.objects.raw(sql, [slug if param == _SLUG else param for param in params])), None)
+
+
+class QueryCheck:
+    """PostgreSQL alone: nothing cheaper is both shared and never stale."""
+
+    def published(self, slug):
+        return query(slug)
+
+    def changed(self):
+        pass
+
+
+class SQLiteCheck:
+    """Remembers, per connection, the articles read since the database last changed."""
+
+    def published(self, slug):
+        connection.ensure_connection()
+        raw = connection.connection
+        marks = (raw.execute("PRAGMA data_version").fetchone()[0], raw.total_changes)
+        state = getattr(connection, "article_versions", None)
+        if state is None or state[0] is not raw or state[1] != marks:
+            # Read before the query: a commit landing in between makes the
+            # next request look again, never the other way round.
+            state = connection.article_versions = (raw, marks, {})
+        articles = state[2]
+        if slug not in articles:
+            articles[slug] = query(slug)
+        return articles[slug]
+
+    def changed(self):
+        # Other connections see the commit in data_version, this one in
+        # total_changes: nothing to do.
+        pass
+
+
+class RedisCheck:
+    """Remembers, per process, the articles read under the token Redis holds."""
+
+    def __init__(self):
+        self.articles = {}
+        self.lock = threading.Lock()
+
+    def token(self):
+        token = cache.get(TOKEN_KEY)
+        if token is None:
+            # Missing (a new or flushed Redis): a fresh token, never one seen before.
+            cache.add(TOKEN_KEY, uuid.uuid4().hex, timeout=None)
+            token = cache.get(TOKEN_KEY)
+        return token
+
+    def published(self, slug):
+        try:
+            token = self.token()
+        except Exception:
+            logger.exception("Could not read the article version token; reading the database")
+            return query(slug)
+        remembered = self.articles.get(slug)
+        if remembered is not None and remembered[0] == token:
+            return remembered[1]
+        article = query(slug)
+        with self.lock:
+            self.articles[slug] = (token, article)
+        return article
+
+    def changed(self):
+        try:
+            cache.set(TOKEN_KEY, uuid.uuid4().hex, timeout=None)
+        except Exception:
+            logger.exception("Could not replace the article version token")
+
+
+def make_check(kind):
+    return {"query": QueryCheck, "sqlite": SQLiteCheck, "redis": RedisCheck}[kind]()
+
+
+@functools.cache
+def _check():
+    kind = settings.ARTICLE_VERSION_CHECK
+    if kind == "auto":
+        if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+            kind = "redis"
+        elif connection.vendor == "sqlite":
+            kind = "sqlite"
+        else:
+            kind = "query"
+    return make_check(kind)
+
+
+def published(slug):
+    """The published article with this slug (with its two version times), or None."""
+    return _check().published(slug)

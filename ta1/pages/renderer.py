@@ -1,0 +1,44 @@
+"""The one renderer of the article page.
+
+Without keyword arguments it answers with the shared public page (see
+shared.py): the same bytes for every reader of a version. With any of them the
+page is made for one person (a commenter, an editor, a moderator): rendered
+afresh, `Cache-Control: no-store`, `noindex` in the page and in
+`X-Robots-Tag`, and never stored anywhere.
+"""
+
+from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+from .rendering import comment_paginator, page_context, render_page
+from .shared import shared_response
+
+
+def render_article_page(
+    request, article, *, sections=None, banner=None, pending_comment=None, message=None, status=200
+):
+    """The article page. Without keyword arguments: the shared public page for
+    the comment page the request names. With any: a page for this person only.
+
+    - `sections` replace the published ones (an editor's draft preview;
+      `article` may be an unsaved draft copy);
+    - `banner`: a short text in a clearly marked preview banner;
+    - `pending_comment`: a comment shown in place, at the end of the last page
+      of comments, marked "Awaiting review";
+    - `message`: a status message that receives focus and is announced.
+    """
+    personal = {
+        name: value
+        for name, value in (("banner", banner), ("pending_comment", pending_comment), ("message", message))
+        if value is not None
+    }
+    if sections is None and not personal and status == 200:
+        return shared_response(request, article)
+    paginator = comment_paginator(article)
+    number = paginator.num_pages if pending_comment is not None else request.GET.get("page")
+    context = page_context(article, paginator.get_page(number), sections=sections, **personal)
+    context["personal"] = True
+    response = HttpResponse(render_page(context), status=status)
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,188 @@
+"""The shared article page: one document per published version and comment page.
+
+The page carries nothing particular to a visitor (no CSRF token, no form
+timestamp, no message), so every reader of a version gets the same bytes, and
+no response sets a cookie or varies on one. Each page is rendered once per
+version, compressed once per encoding (gzip and Brotli), kept in this
+process and in the cache (shared by every process with Redis), and named by an
+ETag made from its version, so any client or shared cache that revalidates gets
+a 304.
+
+The key names the release, the article's version (articles/versions.py) and
+the comment page: never stale, and only canonical page numbers in range are
+ever stored, so no request can put one page under another's key.
+"""
+
+import gzip
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import brotli
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import InvalidPage
+from django.http import Http404, HttpResponse, HttpResponseNotModified, HttpResponsePermanentRedirect
+
+from articles import versions
+
+from .rendering import comment_paginator, page_context, render_page
+
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+# Revalidate every time; a shared cache may keep the page only on those terms.
+CACHE_CONTROL = "public, no-cache"
+LOCAL_PAGES = 64
+
+
+def _release():
+    """Changes with the code, the templates, the static files' hashed names
+    and the settings the page depends on, so that after a deployment no
+    process serves a page rendered by the previous release (linking static
+    files that no longer exist) from a shared cache."""
+    digest = hashlib.sha256(f"{settings.SITE_NAME}|{settings.SITE_URL}|{settings.COMMENTS_PER_PAGE}".encode())
+    sources = [settings.BASE_DIR / name for name in ("articles", "comments", "ta1", "templates")]
+    for path in sorted(p for source in sources for p in source.rglob("*") if p.suffix in {".py", ".html", ".txt"}):
+        digest.update(path.read_bytes())
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    if manifest.exists():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+RELEASE = _release()
+
+
+@dataclass
+class Page:
+    etag: str
+    body: bytes
+    # Filled in the first time a reader accepts the encoding; None until then,
+    # b"" if compressing would not make it smaller.
+    gzip: bytes | None = None
+    br: bytes | None = None
+
+
+ENCODINGS = (
+    ("br", re.compile(r"\bbr\b"), lambda body: brotli.compress(body, mode=brotli.MODE_TEXT)),
+    ("gzip", re.compile(r"\bgzip\b"), lambda body: gzip.compress(body, compresslevel=9, mtime=0)),
+)
+
+
+class NotCanonical(Exception):
+    """The query string names the first page explicitly: answer with the bare URL."""
+
+
+def requested_page(request):
+    """The comment page a request names: only a plain positive integer selects
+    one; other parameters (utm_*, fbclid, …) are ignored."""
+    values = request.GET.getlist("page")
+    if not values:
+        return 1
+    if len(values) > 1 or not PAGE_NUMBER.fullmatch(values[0]):
+        raise Http404("No such page of comments.")
+    if values[0] == "1":
+        raise NotCanonical
+    return int(values[0])
+
+
+class LocalPages:
+    """The pages this process served last; a version's page never changes, so they are never stale."""
+
+    def __init__(self, size):
+        self.size = size
+        self.pages = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        return self.pages.get(key)
+
+    def put(self, key, page):
+        with self.lock:
+            self.pages[key] = page
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
+local_pages = LocalPages(LOCAL_PAGES)
+
+
+def page_key(article, number):
+    return f"article-page:{RELEASE}:{versions.version(article)}:{number}"
+
+
+def stored_page(article, number):
+    """The page for this version and comment page, rendered at most once; None if out of range."""
+    key = page_key(article, number)
+    page = local_pages.get(key)
+    if page is None:
+        page = cache.get(key)
+        if page is None:
+            paginator = comment_paginator(article)
+            try:
+                comment_page = paginator.page(number)
+            except InvalidPage:
+                return None
+            body = render_page(page_context(article, comment_page))
+            page = Page(etag=hashlib.sha256(key.encode()).hexdigest()[:32], body=body)
+            cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+        local_pages.put(key, page)
+    return page
+
+
+def _encoded(page, key, request):
+    """(body, encoding) for what the client accepts, compressing once per version."""
+    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    for name, pattern, compress in ENCODINGS:
+        if not pattern.search(accepted):
+            continue
+        body = getattr(page, name)
+        if body is None:
+            compressed = compress(page.body)
+            body = compressed if len(compressed) < len(page.body) else b""
+            setattr(page, name, body)
+            cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+        if body:
+            return body, name
+    return page.body, None
+
+
+def respond(request, article, number, page):
+    body, encoding = _encoded(page, page_key(article, number), request)
+    etag = f'"{page.etag}-{encoding}"' if encoding else f'"{page.etag}"'
+    # Any encoding of this version is the same page: confirm whichever the client kept.
+    if page.etag in request.META.get("HTTP_IF_NONE_MATCH", "") or request.META.get("HTTP_IF_NONE_MATCH") == "*":
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(b"" if request.method == "HEAD" else body, content_type="text/html; charset=utf-8")
+        response["Content-Length"] = str(len(body))
+        if encoding:
+            response["Content-Encoding"] = encoding
+    response["ETag"] = etag
+    response["Cache-Control"] = CACHE_CONTROL
+    response["Vary"] = "Accept-Encoding"
+    return response
+
+
+def shared_or_none(request, article):
+    """The shared page's response, or None where the view must answer instead
+    (a redirect to the canonical URL, or a 404)."""
+    try:
+        number = requested_page(request)
+    except (NotCanonical, Http404):
+        return None
+    page = stored_page(article, number)
+    return None if page is None else respond(request, article, number, page)
+
+
+def shared_response(request, article):
+    try:
+        number = requested_page(request)
+    except NotCanonical:
+        return HttpResponsePermanentRedirect(article.get_absolute_url())
+    page = stored_page(article, number)
+    if page is None:
+        raise Http404("No such page of comments.")
+    return respond(request, article, number, page)

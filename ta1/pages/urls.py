@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+# The article's addresses keep the namespace named for what they show.
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path(
+        "articles/<slug:slug>/comments/received/<str:receipt>/",
+        views.comment_received,
+        name="comment_received",
+    ),
+]

@@ -1,0 +1,332 @@
+"""The article page is one shared document per version: the same bytes for
+every reader, never stale, revalidated with its ETag, compressed once, and
+only ever stored under its own canonical page number."""
+
+import brotli
+import gzip
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from articles import versions
+from articles.models import Article
+from comments import privacy
+from comments.models import Comment, Status
+from comments.moderation import approve, reject
+from comments.submission import THANKS, receipt
+from ta1.pages import render_article_page, shared
+
+
+def page(client, article, query="", **headers):
+    return client.get(article.get_absolute_url() + query, headers=headers)
+
+
+def text(response):
+    return response.content.decode()
+
+
+def test_two_anonymous_readers_get_identical_bytes(article, approved_comment):
+    assert page(Client(), article).content == page(Client(), article).content
+
+
+def test_two_anonymous_readers_get_identical_bytes_after_a_change(article, section, pending_comment, moderator):
+    page(Client(), article)
+    approve(pending_comment, by=moderator)
+    section.body = "Edited."
+    section.save()
+    first, second = page(Client(), article), page(Client(), article)
+    assert "Edited." in text(first)
+    assert first.content == second.content
+
+
+def test_a_signed_in_editor_gets_the_same_bytes_as_a_reader(editor_client, article, section):
+    assert page(editor_client, article).content == page(Client(), article).content
+
+
+def test_the_shared_page_carries_no_token_no_timestamp_and_no_message(client, article):
+    html = text(page(client, article))
+    assert "csrfmiddlewaretoken" not in html
+    assert 'name="timestamp"' not in html
+    assert 'role="status"' not in html
+
+
+@pytest.mark.parametrize("path", ["article", "dosing_chart", "/comments/feed/", "/sitemap.xml"])
+def test_no_anonymous_get_sets_a_cookie_or_varies_on_one(client, dosing_chart, path):
+    url = {"article": "/articles/thymosin-alpha-1/", "dosing_chart": dosing_chart.get_absolute_url()}.get(path, path)
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert not response.cookies
+        assert "Set-Cookie" not in response
+        assert "cookie" not in response.get("Vary", "").lower()
+
+
+def test_a_warm_page_runs_no_query_while_nothing_was_written(client, busy_article, django_assert_num_queries):
+    page(client, busy_article)
+    with django_assert_num_queries(0):
+        assert page(client, busy_article).status_code == 200
+
+
+def test_a_write_makes_the_next_request_read_the_version_once(client, busy_article, django_assert_num_queries):
+    page(client, busy_article)
+    Comment.objects.create(article=busy_article, name="Pat", email="pat@example.org", body="New.")
+    with django_assert_num_queries(1):
+        page(client, busy_article)
+    with django_assert_num_queries(0):
+        page(client, busy_article)
+
+
+def test_a_pending_comment_leaves_the_version_and_the_page_alone(client, article):
+    etag = page(client, article)["ETag"]
+    Comment.objects.create(article=article, name="Pat", email="pat@example.org", body="New.")
+    assert page(client, article)["ETag"] == etag
+
+
+def test_a_section_save_shows_at_the_next_request(client, section):
+    page(client, section.article)
+    section.body = "Freshly edited text."
+    section.save()
+    assert "Freshly edited text." in text(page(client, section.article))
+
+
+def test_a_section_moved_to_another_article_leaves_the_first_page_at_once(client, article, section):
+    other = Article.objects.create(title="Another", slug="another", summary="Another.", disclaimer="Disclaimer.")
+    assert "First part" in text(page(client, article))
+    section.article = other
+    section.save()
+    assert "First part" not in text(page(client, article))
+    assert "First part" in text(page(client, other))
+
+
+def test_a_deleted_section_disappears_at_the_next_request(client, section):
+    assert "First part" in text(page(client, section.article))
+    section.delete()
+    assert "First part" not in text(page(client, section.article))
+
+
+def test_an_article_save_shows_at_the_next_request(client, article):
+    page(client, article)
+    article.disclaimer = "A revised disclaimer."
+    article.save()
+    assert "A revised disclaimer." in text(page(client, article))
+
+
+def test_an_unpublished_article_is_gone_at_the_next_request(client, article):
+    page(client, article)
+    article.is_published = False
+    article.save()
+    assert page(client, article).status_code == 404
+
+
+def test_an_approved_comment_shows_at_the_next_request(client, article, pending_comment, moderator):
+    page(client, article)
+    approve(pending_comment, by=moderator)
+    assert "Waiting for review." in text(page(client, article))
+
+
+def test_a_rejected_comment_disappears_at_the_next_request(client, article, approved_comment, moderator):
+    assert "Waiting for review." in text(page(client, article))
+    reject(approved_comment, by=moderator)
+    assert "Waiting for review." not in text(page(client, article))
+
+
+def test_an_erased_comment_disappears_at_the_next_request(client, article, approved_comment):
+    assert "Waiting for review." in text(page(client, article))
+    privacy.erase_comments(approved_comment.email)
+    assert "Waiting for review." not in text(page(client, article))
+
+
+def test_moving_the_version_by_hand_shows_at_the_next_request(client, article, pending_comment):
+    etag = page(client, article)["ETag"]
+    Comment.objects.filter(pk=pending_comment.pk).update(status=Status.APPROVED)
+    versions.moved(article, comments=True)
+    response = page(client, article)
+    assert response["ETag"] != etag
+    assert "Waiting for review." in text(response)
+
+
+def test_moved_needs_to_be_told_what_changed(article):
+    with pytest.raises(ValueError):
+        versions.moved(article)
+
+
+def test_a_client_without_cookies_revalidates_with_304(article):
+    first = page(Client(), article)
+    again = page(Client(), article, if_none_match=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+
+
+def test_after_an_approval_a_revalidation_gets_the_new_page(article, pending_comment, moderator):
+    etag = page(Client(), article)["ETag"]
+    approve(pending_comment, by=moderator)
+    again = page(Client(), article, if_none_match=etag)
+    assert again.status_code == 200
+    assert "Waiting for review." in text(again)
+
+
+def test_after_a_publish_a_revalidation_gets_the_new_page(article, section):
+    etag = page(Client(), article)["ETag"]
+    section.body = "Published just now."
+    section.save()
+    again = page(Client(), article, if_none_match=etag)
+    assert again.status_code == 200
+    assert "Published just now." in text(again)
+
+
+def test_a_shared_cache_may_keep_the_page_only_if_it_revalidates(client, article):
+    response = page(client, article)
+    assert response["Cache-Control"] == "public, no-cache"
+    assert response["Vary"] == "Accept-Encoding"
+
+
+@pytest.mark.parametrize(("accept", "encoding", "decompress"), [("gzip", "gzip", gzip.decompress), ("gzip, deflate, br", "br", brotli.decompress)])
+def test_the_page_is_compressed_for_clients_that_accept_it(client, article, accept, encoding, decompress):
+    plain = page(client, article).content
+    response = page(client, article, accept_encoding=accept)
+    assert response["Content-Encoding"] == encoding
+    assert decompress(response.content) == plain
+    assert response["ETag"] != page(client, article)["ETag"]
+
+
+def test_any_encoding_of_the_version_revalidates(client, article):
+    etag = page(client, article, accept_encoding="br")["ETag"]
+    assert page(client, article, accept_encoding="gzip", if_none_match=etag).status_code == 304
+
+
+def test_the_page_is_compressed_once_per_version(client, article, monkeypatch):
+    calls = []
+    original = brotli.compress
+    monkeypatch.setattr(brotli, "compress", lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs))
+    for _ in range(3):
+        page(Client(), article, accept_encoding="br")
+    assert len(calls) == 1
+
+
+def test_the_shared_page_keeps_the_security_headers(client, article):
+    response = page(client, article)
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_a_host_not_allowed_is_refused(client, article):
+    assert page(client, article, host="evil.example").status_code == 400
+
+
+# Page numbers
+
+
+def test_page_one_named_explicitly_redirects_to_the_bare_address(client, busy_article):
+    response = page(client, busy_article, "?page=1")
+    assert response.status_code == 301
+    assert response["Location"] == busy_article.get_absolute_url()
+
+
+def test_a_page_in_range_is_served(client, busy_article):
+    response = page(client, busy_article, "?page=2")
+    assert response.status_code == 200
+    assert "Page 2 of 2" in text(response)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?page=+3", "?page=%203", "?page=-1", "?page=0", "?page=03", "?page=%D9%A2", "?page=3", "?page=99999999999999",
+     "?page=", "?page=2&page=2", "?page=2.0", "?page=banana"],
+)
+def test_anything_but_a_page_in_range_is_not_found(client, busy_article, query):
+    assert page(client, busy_article, query).status_code == 404
+
+
+def test_tracking_parameters_get_the_shared_bytes(client, busy_article):
+    plain = page(client, busy_article).content
+    assert page(client, busy_article, "?utm_source=news&utm_medium=email&fbclid=abc").content == plain
+    assert page(client, busy_article, "?page=2&gclid=x").content == page(client, busy_article, "?page=2").content
+
+
+def test_a_strange_page_number_after_a_change_never_takes_the_first_pages_place(client, busy_article, pending_comment, moderator):
+    """The poisoning sequence: a change, then `?page=+3` (or the like) first."""
+    approve(pending_comment, by=moderator)
+    for query in ("?page=+3", "?page=%203", "?page=-1", "?page=%D9%A3", "?page=99999999", "?page=2"):
+        page(client, busy_article, query)
+    first = text(page(Client(), busy_article))
+    assert "Page 1 of 2" in first
+    assert "Reader 0<" in first
+
+
+# The one renderer, for pages made for one person
+
+
+@pytest.fixture
+def personal(rf, article, section):
+    def render(**kwargs):
+        return render_article_page(rf.get(article.get_absolute_url()), article, **kwargs)
+
+    return render
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"banner": "Draft preview."}, {"message": "Hello."}, {"sections": []}]
+)
+def test_a_personal_page_is_never_stored_and_never_indexed(personal, article, kwargs):
+    response = personal(**kwargs)
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex"
+    assert '<meta name="robots" content="noindex">' in text(response)
+    assert "ETag" not in response
+    assert shared.local_pages.pages == {}
+    assert cache.get(shared.page_key(article, 1)) is None
+
+
+def test_a_preview_shows_its_banner_and_the_sections_given(personal, article):
+    draft = type(article.sections.first())(article=article, heading="Draft heading", anchor="draft", body_html="<p>Draft body.</p>")
+    html = text(personal(sections=[draft], banner="This is a draft."))
+    assert "Draft heading" in html and "Draft body." in html and "First part" not in html
+    assert '<div class="preview-banner" role="note"><p><strong>Preview</strong> This is a draft.</p></div>' in html
+
+
+def test_a_pending_comment_is_shown_in_place_marked_awaiting_review(personal, pending_comment):
+    html = text(personal(pending_comment=pending_comment))
+    assert re.search(r'<li id="comment-\d+" class="comment comment--pending">.*Awaiting review.*Waiting for review\.', html, re.S)
+
+
+def test_a_message_receives_focus_and_is_announced(personal):
+    html = text(personal(message="Thanks."))
+    assert '<div id="comment-message" class="comments__messages" role="status" tabindex="-1" data-focus-on-load>' in html
+
+
+# The commenter's own page
+
+
+def test_the_commenters_page_thanks_them_and_is_theirs_alone(client, article, pending_comment):
+    response = client.get(reverse("articles:comment_received", kwargs={"slug": article.slug, "receipt": receipt(pending_comment)}))
+    assert THANKS in text(response)
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex"
+    assert THANKS not in text(page(Client(), article))
+
+
+@pytest.mark.parametrize("value", ["forged", "MQ:1xWzV5:mTEqpxALi6xg0IHTm_RS4hi8bGkhQ0gQTFfLrSGEjwY"])
+def test_a_forged_receipt_leads_to_the_shared_page(client, article, value):
+    response = client.get(reverse("articles:comment_received", kwargs={"slug": article.slug, "receipt": value}))
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+
+
+def test_an_expired_receipt_leads_to_the_shared_page(client, article, pending_comment, monkeypatch):
+    value = receipt(pending_comment)
+    monkeypatch.setattr("comments.submission.RECEIPT_SECONDS", -1)
+    response = client.get(reverse("articles:comment_received", kwargs={"slug": article.slug, "receipt": value}))
+    assert response.status_code == 302
+
+
+def test_a_receipt_for_another_articles_comment_leads_to_the_shared_page(client, dosing_chart, pending_comment):
+    url = reverse("articles:comment_received", kwargs={"slug": dosing_chart.slug, "receipt": receipt(pending_comment)})
+    assert client.get(url).status_code == 302

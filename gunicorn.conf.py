@@ -4,14 +4,13 @@ import os
 
 # `make run` passes --bind 127.0.0.1:$PORT; the container sets GUNICORN_BIND=0.0.0.0:8000.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# With Redis (REDIS_URL) every process shares the cache, comment rate limits
-# included: two workers per core keep a core busy while the other waits on
-# the database, and the cap keeps memory bounded on a large host. Without it
-# each process would count a reader's comments on its own, so a single process
-# serves every request on threads and the limit holds.
-SHARED_CACHE = bool(os.environ.get("REDIS_URL"))
-workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 8) if SHARED_CACHE else 1))
-threads = int(os.environ.get("GUNICORN_THREADS", 1 if SHARED_CACHE else 8))
+# Several processes, with or without Redis: nothing a process must share with
+# the others lives in its memory (the comment rate limit and duplicate check
+# are counted in the database, and each process learns of a new page version
+# from the database or Redis). Two workers per core keep a core busy while the
+# other waits; the cap keeps memory bounded on a large host.
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 8)))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5

@@ -63,8 +63,12 @@ def moved(article, *, content=False, comments=False):
 
 
 def announce():
-    """Tell the version check that a version moved, once the transaction commits."""
-    transaction.on_commit(_check().changed)
+    """Tell the version check that a version moved: now, so that this
+    transaction's own later reads see it, and again once it commits, so that
+    no other process keeps what it read in between."""
+    check = _check()
+    check.changed()
+    transaction.on_commit(check.changed)
 
 
 _SLUG = "\x00slug"

@@ -9,13 +9,13 @@ function setup(thread)
 end
 
 function init(args)
-  path = args[1]
+  path, run = args[1], args[2]
   sent, failures = 0, 0
 end
 
 function request()
   sent = sent + 1
-  local who = id .. "-" .. sent
+  local who = run .. "-" .. id .. "-" .. sent
   local body = "website="
     .. "&name=Reader+" .. who .. "&email=reader" .. who .. "%40example.org"
     .. "&body=A+benchmark+comment%2C+number+" .. who .. "."

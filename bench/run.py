@@ -1,22 +1,31 @@
 """`make bench`: the production server under load, measured in one run.
 
 Builds a throwaway site (SQLite database, the article, 500 approved comments,
-collected static files), starts gunicorn with the repository's configuration
-on 127.0.0.1 with DEBUG off, drives it with wrk, and prints:
+collected static files) and measures two setups one after the other, each
+with gunicorn started from the repository's configuration exactly as
+`make run` starts it (DEBUG off, default worker count):
 
-- the article page's requests/s and p50/p99 latency;
-- the same for a view returning the page's bytes through the same server and
-  middleware (the ceiling of this stack), and the ratio of the two;
-- comment POSTs/s, each a new comment, with the spam thresholds lifted, and
-  the number of failures;
+- "make run": no Redis, as a newcomer gets it;
+- "redis": the same with a throwaway redis-server as REDIS_URL.
+
+For each it drives wrk at BENCH_CONNECTIONS connections and prints:
+
+- the article page's requests/s and p50/p99 latency, against a ceiling: a
+  static file with the same bytes, served by whitenoise through the same
+  server and middleware, measured in the same run (plain and compressed);
+- a cookie-less revalidation with the page's ETag (304);
+- comment POSTs/s (each a new comment, rate limit lifted), failures, and
+  whether every accepted comment was stored exactly once;
 - the peak resident memory of each gunicorn worker;
-- the size of the article page's HTML.
+- the work one warm request does (SQL queries, other database statements,
+  cache operations), counted in-process through the whole middleware stack;
+- the page's size, plain and compressed.
 
 Everything it starts, it stops. Settings: BENCH_SECONDS (10 per measurement),
-BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2), WEB_CONCURRENCY
-(gunicorn workers, as in production).
+BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2).
 """
 
+import brotli
 import gzip
 import json
 import os
@@ -34,10 +43,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "/articles/thymosin-alpha-1/"
+STATIC_COPY = "bench/article.html"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 WRK_THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+COMPRESSED = "Accept-Encoding: gzip, deflate, br"
 
 ADD_COMMENTS = """
 import random
@@ -61,6 +73,34 @@ for comment in Comment.objects.all():
     comment.save()  # renders body_html
 """
 
+# The page through the whole middleware stack, as a browser without cookies
+# asks for it; then the work of one more (warm) request, counted.
+WARM_REQUEST_WORK = """
+import json, sys
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+client = Client(HTTP_HOST="127.0.0.1")
+page = client.get(ARTICLE).content
+statements, cache_ops = [], []
+cache = caches["default"]
+for name in ("get", "set", "add", "delete", "get_many", "set_many", "incr", "touch", "has_key"):
+    method = getattr(cache, name)
+    setattr(cache, name, lambda *a, _name=name, _method=method, **k: cache_ops.append(_name) or _method(*a, **k))
+if connection.vendor == "sqlite":
+    connection.ensure_connection()
+    connection.connection.set_trace_callback(statements.append)
+with CaptureQueriesContext(connection) as queries:
+    response = client.get(ARTICLE)
+assert response.status_code == 200 and response.content == page
+if connection.vendor == "sqlite":
+    connection.connection.set_trace_callback(None)
+sys.stdout.buffer.write(page)
+print(json.dumps({"queries": [q["sql"] for q in queries], "statements": statements, "cache": cache_ops}), file=sys.stderr)
+"""
+
 
 def free_port():
     with socket.socket() as probe:
@@ -70,6 +110,12 @@ def free_port():
 
 def manage(env, *args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def django(env, code, **kwargs):
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + code], cwd=ROOT, env=env, check=True, **kwargs
+    )
 
 
 def wait_until_healthy(base, process, log):
@@ -129,24 +175,141 @@ def peak_rss_mb(pid):
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
 
 
-def count_comments(env, status):
-    code = (
-        "import django; django.setup(); from comments.models import Comment; "
-        f"print(Comment.objects.filter(status={status!r}).count())"
-    )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-    return int(result.stdout)
+COUNT_COMMENTS = """
+import json
+from django.db.models import Count
+from comments.models import Comment
+bodies = Comment.objects.filter(status="pending").values("body").annotate(n=Count("pk"))
+print(json.dumps({"stored": sum(row["n"] for row in bodies), "repeated": sum(row["n"] - 1 for row in bodies if row["n"] > 1)}))
+"""
+
+
+def pending_comments(env):
+    return json.loads(django(env, COUNT_COMMENTS, capture_output=True, text=True).stdout)
+
+
+def etag_of(base, path):
+    with urllib.request.urlopen(base + path, timeout=10) as response:
+        response.read()
+        return response.headers["ETag"]
+
+
+class Services:
+    """What one setup runs: optionally a redis-server, and gunicorn."""
+
+    def __init__(self, workdir, env, name):
+        self.workdir, self.env, self.name = workdir, dict(env), name
+        self.processes = []
+
+    def start_redis(self):
+        socket_path = self.workdir / "redis.sock"
+        redis = subprocess.Popen(
+            [REDIS_SERVER, "--port", "0", "--unixsocket", str(socket_path), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.processes.append(redis)
+        deadline = time.monotonic() + 20
+        while not socket_path.exists():
+            if time.monotonic() > deadline or redis.poll() is not None:
+                sys.exit("redis-server did not start")
+            time.sleep(0.1)
+        self.env["REDIS_URL"] = f"unix://{socket_path}"
+
+    def start_gunicorn(self, port):
+        log = self.workdir / f"gunicorn-{self.name}.log"
+        with open(log, "wb") as out:
+            self.gunicorn = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "ta1.wsgi", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.processes.append(self.gunicorn)
+        wait_until_healthy(f"http://127.0.0.1:{port}", self.gunicorn, log)
+
+    def stop(self):
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
+
+
+def measure(workdir, env, name):
+    services = Services(workdir, env, name)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        if name == "redis":
+            services.start_redis()
+        services.start_gunicorn(port)
+        work = django(services.env, WARM_REQUEST_WORK.replace("ARTICLE", repr(ARTICLE)), capture_output=True)
+        per_request = json.loads(work.stderr.decode().strip().splitlines()[-1])
+        etag = etag_of(base, ARTICLE)
+        rows = {}
+        for row, path, headers in (
+            ("ceiling", f"/static/{STATIC_COPY}", ()),
+            ("article", ARTICLE, ()),
+            ("304 revalidation", ARTICLE, (f"If-None-Match: {etag}",)),
+            ("ceiling, compressed", f"/static/{STATIC_COPY}", (COMPRESSED,)),
+            ("article, compressed", ARTICLE, (COMPRESSED,)),
+        ):
+            wrk(base + path, seconds=2, headers=headers)  # every worker warm
+            rows[row] = summary(wrk(base + path, headers=headers))
+        before = pending_comments(services.env)
+        output = wrk(base + ARTICLE, str(ROOT / "bench" / "post.lua"), ARTICLE + "comments/", name.replace(" ", "-"))
+        posts = summary(output)
+        # post.lua counts every answer but the redirect (which wrk's own
+        # "Non-2xx" count repeats for 4xx and 5xx); add only what never got an answer.
+        posts["failures"] = int(re.search(r"failures (\d+)", output).group(1)) + posts["unanswered"]
+        after = pending_comments(services.env)
+        posts["stored"] = after["stored"] - before["stored"]
+        posts["stored_twice"] = after["repeated"]
+        rows["comment POSTs"] = posts
+        rss = [peak_rss_mb(pid) for pid in workers_of(services.gunicorn.pid)]
+    finally:
+        services.stop()
+    return {"rows": rows, "rss_mb": rss, "per_request": per_request}
+
+
+def verdict(ok):
+    return "met" if ok else "NOT met"
+
+
+def report(name, result):
+    rows, ceiling = result["rows"], result["rows"]["ceiling"]
+    article, revalidation, posts = rows["article"], rows["304 revalidation"], rows["comment POSTs"]
+    print(f"\n== {name}: gunicorn {len(result['rss_mb'])} workers; wrk {WRK_THREADS} threads, "
+          f"{CONNECTIONS} connections, {SECONDS} s per run")
+    print(f"{'':24}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    for row, numbers in rows.items():
+        print(f"{row:24}{numbers['rps']:>12.0f}{numbers['p50']:>10.2f}{numbers['p99']:>10.2f}{numbers['errors']:>8}")
+    ratio = article["rps"] / ceiling["rps"]
+    compressed_ratio = rows["article, compressed"]["rps"] / rows["ceiling, compressed"]["rps"]
+    print(f"article / ceiling: {ratio:.2f} (compressed: {compressed_ratio:.2f}); goal >= 0.9: {verdict(ratio >= 0.9)}")
+    print(f"article p99: {article['p99']:.1f} ms; goal < 50 ms: {verdict(article['p99'] < 50)}")
+    print(f"304 / ceiling: {revalidation['rps'] / ceiling['rps']:.2f}; goal >= 1: {verdict(revalidation['rps'] >= ceiling['rps'])}")
+    print(f"comment POSTs: {posts['rps']:.0f}/s, {posts['requests']} answered, {posts['failures']} failures, "
+          f"{posts['stored']} stored, {posts['stored_twice']} stored twice; goal >= 250/s with no failures: "
+          f"{verdict(posts['rps'] >= 250 and posts['failures'] == 0 and posts['stored_twice'] == 0)}")
+    rss = result["rss_mb"]
+    print(f"peak RSS per worker: {', '.join(f'{mb:.1f}' for mb in rss)} MB; goal < 100 MB: {verdict(max(rss) < 100)}")
+    work = result["per_request"]
+    other = [s for s in work["statements"] if s not in work["queries"]]
+    print(f"one warm article request: {len(work['queries'])} SQL queries {work['queries']}, "
+          f"{len(other)} other database statements {other}, {len(work['cache'])} cache operations {work['cache']}")
 
 
 def main():
-    if not os.access(WRK, os.X_OK):
-        sys.exit("wrk is needed: apt-get install wrk")
+    for program in (WRK, REDIS_SERVER):
+        if not os.access(program, os.X_OK):
+            sys.exit(f"{program} is needed: apt-get install wrk redis-server")
     workdir = Path(tempfile.mkdtemp(prefix="ta1-bench."))
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SETTINGS_MODULE": "ta1.settings",
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -155,81 +318,38 @@ def main():
         "SECURE_COOKIES": "0",
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
         "STATIC_ROOT": str(workdir / "static"),
-        "BENCH_PAGE_FILE": str(workdir / "article.html"),
         "COMMENTS_RATE_LIMIT": "1000000000",
         "COMMENTS_NOTIFY_MODERATORS": "0",
-        # Worker processes as deployed with Redis; the thresholds are lifted,
-        # so per-process rate-limit counts make no difference here.
-        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", str(min(2 * (os.cpu_count() or 1) + 1, 8))),
-        "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", "1"),
+        "GUNICORN_ACCESS_LOG": "0",
     }
-    env.pop("REDIS_URL", None)
-    server = None
+    for name in ("REDIS_URL", "WEB_CONCURRENCY", "GUNICORN_THREADS"):
+        env.pop(name, None)  # as `make run` starts it
     try:
         print(f"Preparing a site in {workdir} ...", flush=True)
         manage(env, "migrate", "--noinput")
         manage(env, "load_article")
-        subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + ADD_COMMENTS], cwd=ROOT, env=env, check=True)
+        django(env, ADD_COMMENTS)
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-
-        log = workdir / "gunicorn.log"
-        with open(log, "wb") as out:
-            server = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "ta1.wsgi", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_until_healthy(base, server, log)
-
-        with urllib.request.urlopen(base + ARTICLE, timeout=10) as response:
-            page = response.read()
-        Path(env["BENCH_PAGE_FILE"]).write_bytes(page)
-        with urllib.request.urlopen(base + "/bench/ceiling/", timeout=10) as response:
-            assert len(response.read()) == len(page)
-
-        results = {}
-        for name, path, headers in (
-            ("article", ARTICLE, ()),
-            ("ceiling", "/bench/ceiling/", ()),
-        ):
-            wrk(base + path, seconds=2, headers=headers)  # every worker's cache warm
-            results[name] = summary(wrk(base + path, headers=headers))
-
-        pending_before = count_comments(env, "pending")
-        output = wrk(base + ARTICLE, str(ROOT / "bench" / "post.lua"), ARTICLE + "comments/")
-        posts = summary(output)
-        # post.lua counts every answer but the redirect (which wrk's own
-        # "Non-2xx" count repeats for 4xx and 5xx); add only what never got an answer.
-        posts["failures"] = int(re.search(r"failures (\d+)", output).group(1)) + posts["unanswered"]
-        posts["stored"] = count_comments(env, "pending") - pending_before
-
-        workers = workers_of(server.pid)
-        rss = [peak_rss_mb(pid) for pid in workers]
+        # The ceiling: the page's own bytes as a static file, with the
+        # compressed copies whitenoise serves by Accept-Encoding, in place
+        # before gunicorn starts (whitenoise indexes its files at start).
+        page = django(env, WARM_REQUEST_WORK.replace("ARTICLE", repr(ARTICLE)), capture_output=True).stdout
+        copy = workdir / "static" / STATIC_COPY
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(page)
+        gzipped, brotlied = gzip.compress(page, 9, mtime=0), brotli.compress(page, mode=brotli.MODE_TEXT)
+        copy.with_name(copy.name + ".gz").write_bytes(gzipped)
+        copy.with_name(copy.name + ".br").write_bytes(brotlied)
+        results = {name: measure(workdir, env, name) for name in ("make run", "redis")}
     finally:
-        if server and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
 
-    ceiling = results["ceiling"]
-    print()
-    print(f"gunicorn: {len(workers)} workers; wrk: {WRK_THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per run")
-    print(f"{'':28}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
-    rows = (
-        ("article page", results["article"]),
-        ("ceiling (same bytes)", ceiling),
-        ("comment POSTs", posts),
-    )
-    for name, row in rows:
-        print(f"{name:28}{row['rps']:>12.0f}{row['p50']:>10.2f}{row['p99']:>10.2f}{row['errors']:>8}")
-    print(f"article / ceiling: {results['article']['rps'] / ceiling['rps']:.0%}")
-    print(f"comment POSTs: {posts['requests']} answered, {posts['failures']} failures, {posts['stored']} stored as pending")
-    print("peak RSS per worker: " + ", ".join(f"{mb:.1f} MB" for mb in rss))
-    print(f"article HTML: {len(page) / 1024:.1f} KB uncompressed, {len(gzip.compress(page)) / 1024:.1f} KB gzipped")
-    print(json.dumps({**results, "posts": posts, "rss_mb": rss, "html_bytes": len(page)}))
+    for name, result in results.items():
+        report(name, result)
+    size_ok = len(page) < 50 * 1024 and len(gzipped) < 12 * 1024
+    print(f"\narticle HTML: {len(page) / 1024:.1f} KB, {len(gzipped) / 1024:.1f} KB gzipped, "
+          f"{len(brotlied) / 1024:.1f} KB Brotli; goal < 50 KB and < 12 KB compressed: {verdict(size_ok)}")
+    print(json.dumps({**results, "html_bytes": len(page), "gzip_bytes": len(gzipped), "br_bytes": len(brotlied)}))
 
 
 if __name__ == "__main__":

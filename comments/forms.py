@@ -1,23 +1,21 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Layout
+from crispy_forms.layout import Div, Field, Layout, LayoutObject
 from django import forms
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from . import spam, text
 from .models import Comment
 
-COUNTER = HTML(
-    '<p id="id_body_counter" class="char-count" data-char-count-for="id_body" '
-    'data-char-limit="{{ form.max_length }}" hidden>'
-    "{{ form.body_length }} / {{ form.max_length }} characters</p>"
-    '<div id="id_body_status" class="visually-hidden" aria-live="polite"></div>'
-)
-SUBMIT = HTML(
-    '<div class="comment-form__actions">'
-    '<button type="submit" class="button" data-sending-label="Sending…">Post comment</button>'
-    '<p class="comment-form__note">Comments are reviewed before publishing.</p>'
-    "</div>"
-)
+
+class Partial(LayoutObject):
+    """A template of ours in the layout, rendered with the form's context."""
+
+    def __init__(self, template):
+        self.template = template
+
+    def render(self, form, context, **kwargs):
+        return render_to_string(self.template, context.flatten())
 
 
 class CommentForm(forms.ModelForm):
@@ -77,19 +75,23 @@ class CommentForm(forms.ModelForm):
             Field("name", autocomplete="name"),
             Field("email", autocomplete="email", spellcheck="false"),
             Field("body"),
-            COUNTER,
+            Partial("comments/_char_count.html"),
             Field("notify_on_publish"),
             Div(
                 Field("website", tabindex="-1", autocomplete="off"),
                 css_class="comment-form__trap",
                 aria_hidden="true",
             ),
-            SUBMIT,
+            Partial("comments/_form_actions.html"),
         )
 
     @property
     def body_length(self):
         return text.length(self["body"].value() or "")
+
+    @property
+    def body_over_limit(self):
+        return max(0, self.body_length - text.MAX_LENGTH)
 
     def clean_body(self):
         body = text.normalise(self.cleaned_data["body"])

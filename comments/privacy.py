@@ -1,6 +1,16 @@
-"""Answers to data-protection requests, keyed by the commenter's email address."""
+"""Answers to data-protection requests, keyed by the commenter's email
+address, and the retention rule that forgets what is no longer needed."""
 
-from .models import Comment
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import Comment, Status
 
 EXPORTED_FIELDS = ("name", "email", "body", "status", "notify_on_publish", "user_agent")
 
@@ -19,8 +29,40 @@ def export_comments(email):
     ]
 
 
-def erase_comments(email):
-    """Delete every comment from this address, with its moderation records.
-    Returns how many comments were erased."""
-    _, deleted = Comment.objects.by_email(email).delete()
+def _delete(comments):
+    """Delete the comments with everything that names them: their moderation
+    decisions (by cascade) and the admin's log entries, whose descriptions
+    carry the commenter's name. Returns how many comments went."""
+    with transaction.atomic():
+        pks = [str(pk) for pk in comments.values_list("pk", flat=True)]
+        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Comment), object_id__in=pks).delete()
+        _, deleted = Comment.objects.filter(pk__in=pks).delete()
     return deleted.get(Comment._meta.label, 0)
+
+
+def erase_comments(email):
+    """Delete every comment from this address, with its moderation records
+    and admin log entries. Returns how many comments were erased."""
+    return _delete(Comment.objects.by_email(email))
+
+
+def purge(*, now=None):
+    """Forget address hashes and user agents older than
+    COMMENTS_KEEP_TRACES_DAYS, and delete rejected and spam comments refused
+    more than COMMENTS_KEEP_REFUSED_DAYS ago. Safe to repeat. Returns
+    (comments whose traces were cleared, refused comments deleted)."""
+    now = now or timezone.now()
+    traces_before = now - timedelta(days=settings.COMMENTS_KEEP_TRACES_DAYS)
+    refused_before = now - timedelta(days=settings.COMMENTS_KEEP_REFUSED_DAYS)
+    cleared = (
+        Comment.objects.filter(created_at__lt=traces_before)
+        .exclude(ip_hmac="", user_agent="")
+        .update(ip_hmac="", user_agent="")
+    )
+    # Spam held on arrival was never moderated: its age counts from arrival.
+    refused = (
+        Comment.objects.filter(status__in=(Status.REJECTED, Status.SPAM))
+        .alias(refused_at=Coalesce("moderated_at", "created_at"))
+        .filter(refused_at__lt=refused_before)
+    )
+    return cleared, _delete(refused)

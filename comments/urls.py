@@ -9,4 +9,5 @@ urlpatterns = [
     path("articles/<slug:slug>/comments/", views.post_comment, name="post"),
     path("comments/feed/", LatestCommentsFeed(), name="feed"),
     path("comments/<int:pk>/", views.comment_permalink, name="permalink"),
+    path("privacy/", views.privacy_notice, name="privacy"),
 ]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from ta1.cross_origin import cross_origin_protection
@@ -44,3 +45,16 @@ def comment_permalink(request, pk):
     page = earlier.count() // settings.COMMENTS_PER_PAGE + 1
     query = f"?page={page}" if page > 1 else ""
     return redirect(f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}")
+
+
+@require_safe
+def privacy_notice(request):
+    return render(
+        request,
+        "comments/privacy.html",
+        {
+            "keep_traces_days": settings.COMMENTS_KEEP_TRACES_DAYS,
+            "keep_refused_days": settings.COMMENTS_KEEP_REFUSED_DAYS,
+            "contact": settings.PRIVACY_CONTACT,
+        },
+    )

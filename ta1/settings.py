@@ -107,7 +107,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "crispy_forms",
-    "crispy_bootstrap5",
     "simple_history",
     "csp",
     "articles",
@@ -269,6 +268,13 @@ COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", True)
 # from tying up threads.
 COMMENTS_EMAIL_TIMEOUT = env_int("COMMENTS_EMAIL_TIMEOUT", 3)
 COMMENTS_EMAIL_IN_BACKGROUND = env_bool("COMMENTS_EMAIL_IN_BACKGROUND", True)
+# Retention (manage.py purge_comments): days after which a comment's address
+# hash and user agent are forgotten, and rejected or spam comments deleted.
+COMMENTS_KEEP_TRACES_DAYS = env_int("COMMENTS_KEEP_TRACES_DAYS", 90)
+COMMENTS_KEEP_REFUSED_DAYS = env_int("COMMENTS_KEEP_REFUSED_DAYS", 30)
+# Where readers ask for a copy or the erasure of their comments (an email
+# address), named on the privacy notice.
+PRIVACY_CONTACT = env("PRIVACY_CONTACT", DEFAULT_FROM_EMAIL)
 # Seconds in which a moderator can undo a decision; no email about the
 # decision leaves before they have passed.
 MODERATION_UNDO_SECONDS = env_int("MODERATION_UNDO_SECONDS", 10)
@@ -301,8 +307,9 @@ LOGGING = {
     },
 }
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Forms render through our own templates (templates/ta1/), with our own class names.
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("ta1",)
+CRISPY_TEMPLATE_PACK = "ta1"
 
 SITE_NAME = env("SITE_NAME", "ta1")
 HOME_ARTICLE_SLUG = env("HOME_ARTICLE_SLUG", "thymosin-alpha-1")

@@ -1,5 +1,6 @@
 """What readers see of comments: only approved ones, safely rendered, paged, in a feed."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import html5lib
@@ -61,7 +62,8 @@ def test_html_in_a_name_and_body_is_inert_after_approval(client, article, modera
     assert "<script>alert(1)" not in page
     assert "<img src=x" not in page
     assert '<a href="javascript:' not in page
-    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
+    # In the name, the permalink's accessible name and the body.
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3
     html5lib.HTMLParser(strict=True).parse(page)
 
 
@@ -135,3 +137,13 @@ def test_feed_lists_approved_comments_only(client, approved_comment, article):
 def test_feed_entries_name_the_author_without_an_email(client, approved_comment):
     author = feed_entries(client)[0].find("{http://www.w3.org/2005/Atom}author")
     assert [child.tag.split("}")[1] for child in author] == ["name"]
+
+
+def test_each_permalink_has_an_accessible_name_of_its_own(client, approved_comment):
+    page = article_page(client, approved_comment.article)
+    date = approved_comment.created_at.strftime("%-d %B %Y")
+    assert re.search(
+        rf'<a href="#comment-{approved_comment.pk}"><span class="visually-hidden">Comment by Pat Pending, </span>'
+        rf'<time[^>]*>{date}</time></a>',
+        page,
+    )

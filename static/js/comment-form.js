@@ -35,7 +35,9 @@
 
     function update() {
       var count = commentLength(field.value);
-      counter.textContent = count + " / " + limit + " characters";
+      // The owner's wording, and over the limit, visibly, by how much.
+      counter.textContent =
+        count + " / " + limit + " characters" + (count > limit ? ", " + plural(count - limit, "character") + " too many" : "");
       counter.classList.toggle("char-count--near", count >= nearFrom && count <= limit);
       counter.classList.toggle("char-count--over", count > limit);
       field.classList.toggle("is-over-limit", count > limit);

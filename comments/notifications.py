@@ -76,19 +76,20 @@ def after_undo_window(function, *args, delay=None):
     if delay <= 0:
         function(*args)
         return
-
-    def run():
-        try:
-            function(*args)
-        except Exception:
-            logger.exception("A delayed comment email could not be prepared")
-        finally:
-            close_old_connections()
-
-    timer = threading.Timer(delay, run)
+    timer = threading.Timer(delay, _in_timer_thread, (function, *args))
     timer.name = "comment-email-delay"
     timer.daemon = True
     timer.start()
+
+
+def _in_timer_thread(function, *args):
+    try:
+        function(*args)
+    except Exception:
+        logger.exception("A delayed comment email could not be prepared")
+    finally:
+        # The thread opened its own database connection; nothing else will close it.
+        close_old_connections()
 
 
 def notify_commenter_if_approved(comment_pk):

@@ -11,6 +11,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import DataError, transaction
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -26,11 +27,14 @@ class GuardedChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
     def get_results(self, request):
-        # SQLite cannot take an integer past 64 bits (?article__exact=9999…);
-        # the count query is the first to run it.
+        # SQLite cannot take an integer past 64 bits (?article__exact=9999…),
+        # PostgreSQL refuses one past its column's range and any text with a
+        # NUL (?q=%00); the count query is the first to run them. A savepoint
+        # keeps the refusal from spoiling the request's transaction.
         try:
-            return super().get_results(request)
-        except OverflowError as error:
+            with transaction.atomic(using=self.queryset.db):
+                return super().get_results(request)
+        except (OverflowError, ValueError, DataError) as error:
             raise IncorrectLookupParameters(error) from error
 
 

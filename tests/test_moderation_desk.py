@@ -161,11 +161,17 @@ def timers(monkeypatch):
     started = []
 
     class HeldTimer:
-        def __init__(self, delay, function):
-            self.delay, self.function = delay, function
+        def __init__(self, delay, function, args):
+            self.delay, self.args = delay, args
 
         def start(self):
             started.append(self)
+
+        def function(self):
+            # The delayed work itself, here in the test's own thread and
+            # transaction, without the timer thread's connection handling.
+            work, *args = self.args
+            work(*args)
 
     monkeypatch.setattr(notifications.threading, "Timer", HeldTimer)
     return started

@@ -38,7 +38,7 @@ def test_reader_follows_the_contents_writes_with_emoji_and_line_breaks_and_is_to
     body.focus()
     page.keyboard.press("Control+V")
     expect(body).to_have_value(typed + pasted)
-    expect(counter).to_have_text("2001 / 2000 characters")
+    expect(counter).to_have_text("2001 / 2000 characters, 1 character too many")
     expect(counter).to_have_class(re.compile(r"\bchar-count--over\b"))
     expect(body).to_have_class(re.compile(r"\bis-over-limit\b"))
     # The count stands out from the quiet hint beside it.
@@ -47,7 +47,7 @@ def test_reader_follows_the_contents_writes_with_emoji_and_line_breaks_and_is_to
     # Past the limit the reader can still type: the count warns, it never blocks.
     page.keyboard.type("abc")
     expect(body).to_have_value(typed + pasted + "abc")
-    expect(counter).to_have_text("2004 / 2000 characters")
+    expect(counter).to_have_text("2004 / 2000 characters, 4 characters too many")
 
     # The reader selects everything after their own words, as a drag with
     # the mouse would, deletes it and sends what they wrote.

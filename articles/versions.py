@@ -174,5 +174,7 @@ def _check():
 
 
 def published(slug):
-    """The published article with this slug (with its two version times), or None."""
+    """The published article with this slug (with its version), or None. The
+    instance may be the one earlier requests got: read it, never change it
+    (copy it for a draft preview)."""
     return _check().published(slug)

@@ -330,3 +330,11 @@ def test_an_expired_receipt_leads_to_the_shared_page(client, article, pending_co
 def test_a_receipt_for_another_articles_comment_leads_to_the_shared_page(client, dosing_chart, pending_comment):
     url = reverse("articles:comment_received", kwargs={"slug": dosing_chart.slug, "receipt": receipt(pending_comment)})
     assert client.get(url).status_code == 302
+
+
+def test_a_head_request_gets_the_headers_without_the_body(client, article):
+    full = page(client, article)
+    head = client.head(article.get_absolute_url())
+    assert head.status_code == 200
+    assert head.content == b""
+    assert (head["ETag"], head["Content-Length"]) == (full["ETag"], str(len(full.content)))

@@ -257,14 +257,19 @@ section.save()
 
 def test_an_edit_shows_on_every_server_process_at_the_next_request(server):
     """Each gunicorn worker keeps its own copy of the page when no shared
-    cache is configured; every one must notice the edit."""
+    cache is configured; every one must notice the edit, for a first visit
+    and for a revalidation alike."""
+    with urllib.request.urlopen(server.base + ARTICLE_PATH, timeout=60) as response:
+        etag = response.headers["ETag"]
     with ThreadPoolExecutor(max_workers=16) as pool:
         before = list(pool.map(lambda _: server.get(ARTICLE_PATH), range(64), timeout=120))
     assert not any("Revised by an editor just now." in page for page in before)
     server.django(EDIT_A_SECTION)
     with ThreadPoolExecutor(max_workers=16) as pool:
         after = list(pool.map(lambda _: server.get(ARTICLE_PATH), range(64), timeout=120))
+        revalidated = list(pool.map(lambda _: revalidate(server.base, etag), range(64), timeout=120))
     assert all("Revised by an editor just now." in page for page in after)
+    assert all(status == 200 and "Revised by an editor just now." in page for status, page in revalidated)
 
 
 def test_the_rate_limit_holds_across_server_processes_and_restarts(start_server):

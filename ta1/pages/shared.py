@@ -113,9 +113,8 @@ def page_key(article, number):
     return f"article-page:{RELEASE}:{versions.version(article)}:{number}"
 
 
-def stored_page(article, number):
-    """The page for this version and comment page, rendered at most once; None if out of range."""
-    key = page_key(article, number)
+def stored_page(article, number, key):
+    """The page for this version and comment page (`key`), rendered at most once; None if out of range."""
     page = local_pages.get(key)
     if page is None:
         page = cache.get(key)
@@ -149,8 +148,8 @@ def _encoded(page, key, request):
     return page.body, None
 
 
-def respond(request, article, number, page):
-    body, encoding = _encoded(page, page_key(article, number), request)
+def respond(request, key, page):
+    body, encoding = _encoded(page, key, request)
     etag = f'"{page.etag}-{encoding}"' if encoding else f'"{page.etag}"'
     # Any encoding of this version is the same page: confirm whichever the client kept.
     if page.etag in request.META.get("HTTP_IF_NONE_MATCH", "") or request.META.get("HTTP_IF_NONE_MATCH") == "*":
@@ -173,8 +172,9 @@ def shared_or_none(request, article):
         number = requested_page(request)
     except (NotCanonical, Http404):
         return None
-    page = stored_page(article, number)
-    return None if page is None else respond(request, article, number, page)
+    key = page_key(article, number)
+    page = stored_page(article, number, key)
+    return None if page is None else respond(request, key, page)
 
 
 def shared_response(request, article):
@@ -182,7 +182,8 @@ def shared_response(request, article):
         number = requested_page(request)
     except NotCanonical:
         return HttpResponsePermanentRedirect(article.get_absolute_url())
-    page = stored_page(article, number)
+    key = page_key(article, number)
+    page = stored_page(article, number, key)
     if page is None:
         raise Http404("No such page of comments.")
-    return respond(request, article, number, page)
+    return respond(request, key, page)

@@ -25,7 +25,6 @@ Everything it starts, it stops. Settings: BENCH_SECONDS (10 per measurement),
 BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2).
 """
 
-import brotli
 import gzip
 import json
 import os
@@ -40,6 +39,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+import brotli
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "/articles/thymosin-alpha-1/"

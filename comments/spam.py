@@ -15,7 +15,6 @@ from django.utils.crypto import salted_hmac
 from . import text
 from .models import Comment
 
-
 # The kinds of reason spam_reasons() gives: a label and a phrase every message
 # of that kind contains, so that moderators can filter the queue by kind. The
 # form timestamp's three kinds are no longer given (the shared page carries no

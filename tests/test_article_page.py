@@ -2,10 +2,10 @@
 every reader, never stale, revalidated with its ETag, compressed once, and
 only ever stored under its own canonical page number."""
 
-import brotli
 import gzip
 import re
 
+import brotli
 import pytest
 from django.core.cache import cache
 from django.test import Client

@@ -2,12 +2,10 @@
 with its errors, never a server error, and a comment is stored whole or not
 at all."""
 
-import re
 from urllib.parse import quote_from_bytes
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st

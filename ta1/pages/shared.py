@@ -24,7 +24,12 @@ import brotli
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import InvalidPage
-from django.http import Http404, HttpResponse, HttpResponseNotModified, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponsePermanentRedirect,
+)
 
 from articles import versions
 

@@ -12,10 +12,12 @@ times, as cheaply as the database allows while never being stale:
 - SQLite: `PRAGMA data_version` on the connection changes only when another
   connection has committed, and the connection's own `total_changes` counts
   its own writes; while both stand still the article read last is still
-  current, so the real query runs only after a write.
-- Redis (REDIS_URL): a token kept there is replaced after every commit that
-  moves a version (and every article save); while it stands still the article
-  read last is current.
+  current, so the real query runs only after a write. It needs no other
+  server and sees every write, even one made outside the application, so it
+  is used on SQLite whether or not Redis is configured.
+- Redis (REDIS_URL, on another database): a token kept there is replaced
+  after every commit that moves a version (and every article save); while it
+  stands still the article read last is current.
 - PostgreSQL alone: the query, every time.
 """
 
@@ -164,10 +166,10 @@ def make_check(kind):
 def _check():
     kind = settings.ARTICLE_VERSION_CHECK
     if kind == "auto":
-        if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
-            kind = "redis"
-        elif connection.vendor == "sqlite":
+        if connection.vendor == "sqlite":
             kind = "sqlite"
+        elif settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+            kind = "redis"
         else:
             kind = "query"
     return make_check(kind)

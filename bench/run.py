@@ -6,7 +6,10 @@ with gunicorn started from the repository's configuration exactly as
 `make run` starts it (DEBUG off, default worker count):
 
 - "make run": no Redis, as a newcomer gets it;
-- "redis": the same with a throwaway redis-server as REDIS_URL.
+- "redis": the same with a throwaway redis-server as REDIS_URL (pages kept
+  in Redis; on SQLite the page version is still checked with data_version);
+- "redis version check": the same, with the page version kept in Redis as
+  on PostgreSQL (ARTICLE_VERSION_CHECK=redis), to show what that costs.
 
 For each it drives wrk at BENCH_CONNECTIONS connections and prints:
 
@@ -238,12 +241,19 @@ class Services:
                 process.wait(timeout=30)
 
 
+SETUPS = {
+    "make run": {},
+    "redis": {},
+    "redis version check": {"ARTICLE_VERSION_CHECK": "redis"},
+}
+
+
 def measure(workdir, env, name):
-    services = Services(workdir, env, name)
+    services = Services(workdir, {**env, **SETUPS[name]}, name.replace(" ", "-"))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     try:
-        if name == "redis":
+        if name.startswith("redis"):
             services.start_redis()
         services.start_gunicorn(port)
         work = django(services.env, WARM_REQUEST_WORK.replace("ARTICLE", repr(ARTICLE)), capture_output=True)
@@ -341,7 +351,7 @@ def main():
         gzipped, brotlied = gzip.compress(page, 9, mtime=0), brotli.compress(page, mode=brotli.MODE_TEXT)
         copy.with_name(copy.name + ".gz").write_bytes(gzipped)
         copy.with_name(copy.name + ".br").write_bytes(brotlied)
-        results = {name: measure(workdir, env, name) for name in ("make run", "redis")}
+        results = {name: measure(workdir, env, name) for name in SETUPS}
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -206,8 +206,8 @@ else:
 # never stale; this only bounds how long superseded copies take up memory.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 86400)
 # How a process learns that an article's version moved (articles/versions.py):
-# "auto" keeps it in Redis when REDIS_URL is set, else asks SQLite's
-# data_version, else (PostgreSQL alone) runs the version query every time.
+# "auto" asks SQLite's data_version on SQLite, else keeps a token in Redis
+# when REDIS_URL is set, else (PostgreSQL alone) runs the version query.
 ARTICLE_VERSION_CHECK = env("ARTICLE_VERSION_CHECK", "auto")
 if ARTICLE_VERSION_CHECK not in {"auto", "redis", "sqlite", "query"}:
     raise ImproperlyConfigured("ARTICLE_VERSION_CHECK must be auto, redis, sqlite or query.")

@@ -68,3 +68,9 @@ def test_the_version_names_both_times(article):
     versions.moved(article, comments=True)
     article.refresh_from_db()
     assert versions.version(article) != before
+
+
+def test_with_redis_configured_sqlite_still_checks_data_version_and_postgresql_asks_redis(settings, db):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
+    expected = versions.SQLiteCheck if connection.vendor == "sqlite" else versions.RedisCheck
+    assert isinstance(versions._check.__wrapped__(), expected)

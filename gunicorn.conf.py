@@ -1,17 +1,23 @@
 """gunicorn settings for `make run` and the container; each can be overridden from the environment."""
 
 import os
+import sys
+from pathlib import Path
+
+# gunicorn reads this file before it puts the project on the import path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ta1 import env  # noqa: E402
 
 # `make run` passes --bind 127.0.0.1:$PORT; the container sets GUNICORN_BIND=0.0.0.0:8000.
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+bind = env.string("GUNICORN_BIND", "127.0.0.1:8000")
 # Several processes, with or without Redis: nothing a process must share with
 # the others lives in its memory (the comment rate limit and duplicate check
 # are counted in the database, and each process learns of a new page version
 # from the database or Redis). Two workers per core keep a core busy while the
 # other waits; the cap keeps memory bounded on a large host.
-workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 8)))
-threads = int(os.environ.get("GUNICORN_THREADS", 1))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+workers = env.integer("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 8), minimum=1, unit="a number of processes")
+threads = env.integer("GUNICORN_THREADS", 1, minimum=1, unit="a number of threads")
+timeout = env.integer("GUNICORN_TIMEOUT", 30, minimum=1, unit="a number of seconds")
 graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then so that a slow leak can never grow without bound.
@@ -34,7 +40,7 @@ logconfig_dict = {
         "gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
         "gunicorn.access": {
             # A proxy in front usually logs every request already.
-            "level": "INFO" if os.environ.get("GUNICORN_ACCESS_LOG", "1") == "1" else "WARNING",
+            "level": "INFO" if env.boolean("GUNICORN_ACCESS_LOG", True) else "WARNING",
             "handlers": ["stdout"],
             "propagate": False,
         },

@@ -14,30 +14,12 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
+from . import env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env(name, default=""):
-    return os.environ.get(name, default)
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name, default):
-    value = os.environ.get(name)
-    return default if value in (None, "") else int(value)
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
-
-
-PRODUCTION = env("DJANGO_ENV", "local") == "production"
+PRODUCTION = env.choice("DJANGO_ENV", ("local", "production"), "local") == "production"
 
 
 def local_secret_key():
@@ -59,32 +41,32 @@ def local_secret_key():
     return path.read_text().strip()
 
 
-SECRET_KEY = env("SECRET_KEY")
+SECRET_KEY = env.string("SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production.")
     SECRET_KEY = local_secret_key()
 
-DEBUG = env_bool("DEBUG", default=False) and not PRODUCTION
+DEBUG = env.boolean("DEBUG", default=False) and not PRODUCTION
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
+ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_ENV=production.")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS")
 
 # HTTPS. In production the site runs behind a proxy that terminates TLS and
 # sets X-Forwarded-Proto; the proxy must overwrite that header from clients,
 # otherwise a client could claim a secure connection it does not have.
 # Set TRUSTED_PROXY_SSL_HEADER=0 when the app is exposed without such a proxy.
-if env_bool("TRUSTED_PROXY_SSL_HEADER", PRODUCTION):
+if env.boolean("TRUSTED_PROXY_SSL_HEADER", PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", PRODUCTION)
 # A load balancer probes the app over plain HTTP inside the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0, unit="a number of seconds")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", PRODUCTION)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.boolean("SECURE_COOKIES", PRODUCTION)
 SESSION_COOKIE_HTTPONLY = True
 # Forms carry the token in a hidden field, so no script ever needs the cookie.
 CSRF_COOKIE_HTTPONLY = True
@@ -174,8 +156,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        env.string("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env.integer("DB_CONN_MAX_AGE", 60, unit="a number of seconds"),
         conn_health_checks=True,
     )
 }
@@ -192,11 +174,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
-if env("REDIS_URL"):
+if env.string("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("REDIS_URL"),
+            "LOCATION": env.string("REDIS_URL"),
             "KEY_PREFIX": "ta1",
         }
     }
@@ -204,13 +186,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Cached article pages are keyed by their content's version, so they are
 # never stale; this only bounds how long superseded copies take up memory.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 86400)
+PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", 86400, unit="a number of seconds")
 # How a process learns that an article's version moved (articles/versions.py):
 # "auto" asks SQLite's data_version on SQLite, else keeps a token in Redis
 # when REDIS_URL is set, else (PostgreSQL alone) runs the version query.
-ARTICLE_VERSION_CHECK = env("ARTICLE_VERSION_CHECK", "auto")
-if ARTICLE_VERSION_CHECK not in {"auto", "redis", "sqlite", "query"}:
-    raise ImproperlyConfigured("ARTICLE_VERSION_CHECK must be auto, redis, sqlite or query.")
+ARTICLE_VERSION_CHECK = env.choice("ARTICLE_VERSION_CHECK", ("auto", "redis", "sqlite", "query"), "auto")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -220,12 +200,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-TIME_ZONE = env("TIME_ZONE", "UTC")
+TIME_ZONE = env.string("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env.string("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -236,55 +216,56 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Error reports: with ADMINS set ("Name <address>, other@example.org") every
 # server error is mailed to them, in addition to the log line.
-ADMINS = getaddresses([env("ADMINS")])
-SERVER_EMAIL = env("SERVER_EMAIL", "root@localhost")
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "webmaster@localhost")
-EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+ADMINS = getaddresses([env.string("ADMINS")])
+SERVER_EMAIL = env.string("SERVER_EMAIL", "root@localhost")
+DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+EMAIL_HOST = env.string("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.integer("EMAIL_PORT", 25, minimum=1, unit="a port number")
+EMAIL_HOST_USER = env.string("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env.boolean("EMAIL_USE_SSL")
 # Error mail is sent while the failed request waits; never let a slow mail
 # server hold it for long.
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 10, minimum=1, unit="a number of seconds")
 # Mail is printed to the console until a mail server is named.
-EMAIL_BACKEND = env(
+EMAIL_BACKEND = env.string(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if env("EMAIL_HOST") else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if env.string("EMAIL_HOST") else "django.core.mail.backends.console.EmailBackend",
 )
 
 # Comments. Every threshold is read from the environment so that a load test
 # can lift it; README.md lists them.
-COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
-COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)
-COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 600)
-COMMENTS_LINK_LIMIT = env_int("COMMENTS_LINK_LIMIT", 2)
-COMMENTS_BLOCKLIST = env_list("COMMENTS_BLOCKLIST")
-COMMENTS_DUPLICATE_WINDOW = env_int("COMMENTS_DUPLICATE_WINDOW", 300)
-COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", True)
+COMMENTS_PER_PAGE = env.integer("COMMENTS_PER_PAGE", 50, minimum=1, unit="a number of comments")
+COMMENTS_RATE_LIMIT = env.integer("COMMENTS_RATE_LIMIT", 5, minimum=1, unit="a number of comments per COMMENTS_RATE_WINDOW")
+COMMENTS_RATE_WINDOW = env.integer("COMMENTS_RATE_WINDOW", 600, minimum=1, unit="a number of seconds")
+COMMENTS_LINK_LIMIT = env.integer("COMMENTS_LINK_LIMIT", 2, minimum=1, unit="a number of links")
+COMMENTS_BLOCKLIST = env.items("COMMENTS_BLOCKLIST")
+COMMENTS_DUPLICATE_WINDOW = env.integer("COMMENTS_DUPLICATE_WINDOW", 300, unit="a number of seconds")
+COMMENTS_NOTIFY_MODERATORS = env.boolean("COMMENTS_NOTIFY_MODERATORS", True)
 # Comment emails are sent from a background thread once the comment is saved,
 # so the reader never waits for them; the timeout keeps a slow mail server
 # from tying up threads.
-COMMENTS_EMAIL_TIMEOUT = env_int("COMMENTS_EMAIL_TIMEOUT", 3)
-COMMENTS_EMAIL_IN_BACKGROUND = env_bool("COMMENTS_EMAIL_IN_BACKGROUND", True)
+COMMENTS_EMAIL_TIMEOUT = env.integer("COMMENTS_EMAIL_TIMEOUT", 3, minimum=1, unit="a number of seconds")
+COMMENTS_EMAIL_IN_BACKGROUND = env.boolean("COMMENTS_EMAIL_IN_BACKGROUND", True)
 # Retention (manage.py purge_comments): days after which a comment's address
 # hash and user agent are forgotten, and rejected or spam comments deleted.
-COMMENTS_KEEP_TRACES_DAYS = env_int("COMMENTS_KEEP_TRACES_DAYS", 90)
-COMMENTS_KEEP_REFUSED_DAYS = env_int("COMMENTS_KEEP_REFUSED_DAYS", 30)
+COMMENTS_KEEP_TRACES_DAYS = env.integer("COMMENTS_KEEP_TRACES_DAYS", 90, unit="a number of days")
+COMMENTS_KEEP_REFUSED_DAYS = env.integer("COMMENTS_KEEP_REFUSED_DAYS", 30, unit="a number of days")
 # Where readers ask for a copy or the erasure of their comments (an email
 # address), named on the privacy notice.
-PRIVACY_CONTACT = env("PRIVACY_CONTACT", DEFAULT_FROM_EMAIL)
+PRIVACY_CONTACT = env.string("PRIVACY_CONTACT", DEFAULT_FROM_EMAIL)
 # Seconds in which a moderator can undo a decision; no email about the
 # decision leaves before they have passed.
-MODERATION_UNDO_SECONDS = env_int("MODERATION_UNDO_SECONDS", 10)
+MODERATION_UNDO_SECONDS = env.integer("MODERATION_UNDO_SECONDS", 10, unit="a number of seconds")
 # Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is
 # believed; with none, the client address is always REMOTE_ADDR.
-TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+TRUSTED_PROXIES = [str(network) for network in env.networks("TRUSTED_PROXIES")]
 # The site's own address: links in emails, and the article page's canonical
 # address (never taken from a request, so every reader gets the same page).
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000")
 
+LOG_LEVEL = env.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -298,11 +279,11 @@ LOGGING = {
             "filters": ["require_debug_false"],
         },
     },
-    "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         # Propagate to the root's stdout handler; mail_admins sends nothing
         # while ADMINS is empty.
-        "django": {"handlers": ["mail_admins"], "level": env("LOG_LEVEL", "INFO")},
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
         "django.server": {"handlers": [], "propagate": True},
     },
 }
@@ -311,5 +292,5 @@ LOGGING = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("ta1",)
 CRISPY_TEMPLATE_PACK = "ta1"
 
-SITE_NAME = env("SITE_NAME", "ta1")
-HOME_ARTICLE_SLUG = env("HOME_ARTICLE_SLUG", "thymosin-alpha-1")
+SITE_NAME = env.string("SITE_NAME", "ta1")
+HOME_ARTICLE_SLUG = env.string("HOME_ARTICLE_SLUG", "thymosin-alpha-1")

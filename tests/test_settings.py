@@ -1,0 +1,72 @@
+"""A mistyped environment variable stops the process at start, naming the
+variable and what it accepts, instead of quietly meaning something else."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings as django_settings
+
+from ta1 import env
+
+ROOT = django_settings.BASE_DIR
+
+
+def start(command, **variables):
+    return subprocess.run(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "ta1.settings", **variables},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def load_settings(**variables):
+    return start([sys.executable, "-c", "import django; django.setup()"], **variables)
+
+
+@pytest.mark.parametrize(
+    "name, value, accepted",
+    [
+        ("DJANGO_ENV", "prod", "use one of local, production"),
+        ("SECURE_SSL_REDIRECT", "ture", "use 1, true, yes, on to turn it on, or 0, false, no, off to turn it off"),
+        ("COMMENTS_RATE_LIMIT", "5/min", "a number of comments per COMMENTS_RATE_WINDOW of at least 1, written in digits only"),
+        ("DB_CONN_MAX_AGE", "1.5", "a number of seconds of at least 0, written in digits only"),
+        ("COMMENTS_RATE_WINDOW", "0", "a number of seconds of at least 1"),
+        ("TRUSTED_PROXIES", "10.0.0.0/33", "use IP addresses or CIDR ranges"),
+        ("LOG_LEVEL", "verbose", "use one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+    ],
+)
+def test_a_mistyped_setting_stops_the_site_naming_the_variable_and_what_it_accepts(name, value, accepted):
+    started = start([sys.executable, "manage.py", "check"], **{name: value})
+    assert started.returncode != 0
+    assert f"{name}={value!r} is not accepted: " in started.stderr
+    assert accepted in started.stderr
+
+
+def test_a_mistyped_gunicorn_setting_stops_gunicorn_at_start():
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    started = start([gunicorn, "--check-config", "--config", "gunicorn.conf.py", "ta1.wsgi"], GUNICORN_THREADS="eight")
+    assert started.returncode != 0
+    assert "GUNICORN_THREADS='eight' is not accepted: use a number of threads of at least 1" in started.stderr
+
+
+def test_correct_settings_start_the_site():
+    """The refusals above are for the mistakes, not for any value at all."""
+    started = load_settings(DJANGO_ENV="local", SECURE_SSL_REDIRECT="off", COMMENTS_RATE_LIMIT="5", TRUSTED_PROXIES="10.0.0.0/8, ::1")
+    assert started.returncode == 0, started.stderr
+
+
+@pytest.mark.parametrize("spelling, meaning", [(s, True) for s in env.TRUE] + [(s, False) for s in env.FALSE])
+def test_every_documented_boolean_spelling_is_read_in_any_case(monkeypatch, spelling, meaning):
+    monkeypatch.setenv("SOME_SWITCH", spelling.upper())
+    assert env.boolean("SOME_SWITCH", default=not meaning) is meaning
+
+
+def test_an_empty_variable_takes_its_default(monkeypatch):
+    """compose.yaml passes `${NAME:-}` through as an empty string."""
+    monkeypatch.setenv("SOME_NUMBER", "")
+    assert env.integer("SOME_NUMBER", 7) == 7

@@ -12,6 +12,9 @@ from comments.models import Comment, Status
 from comments.moderation import approve
 from ta1.pages.shared import local_pages
 
+# Every test must check something: see assertion_count.py.
+pytest_plugins = ["assertion_count"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_test_settings(settings):

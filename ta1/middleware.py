@@ -1,4 +1,14 @@
+import logging
+
 from django.conf import settings
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.http import QueryDict, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.utils.datastructures import MultiValueDict
+
+from . import db, views
+
+logger = logging.getLogger(__name__)
 
 
 class PermissionsPolicyMiddleware:
@@ -12,4 +22,50 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.policy)
+        return response
+
+
+class UnreadableRequestMiddleware:
+    """Read the query string and a form's body once, up front. Input that
+    cannot be read (a charset other than UTF-8, too many fields, a broken
+    multipart body) answers the site's 400 page here. Left to the view, the
+    error path reads the same input again: Django's CSRF failure and the
+    error report mailed to ADMINS both do, fail a second time, and turn a
+    client's mistake into a bare 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            request.GET  # noqa: B018 (parsing is the point)
+            if request.method == "POST":
+                request.POST  # noqa: B018
+        except (BadRequest, SuspiciousOperation, MultiPartParserError, UnreadablePostError) as exc:
+            # Nothing after this may try to parse it again.
+            request.GET = QueryDict()
+            request._post, request._files = QueryDict(), MultiValueDict()
+            return views.bad_request(request, exc)
+        return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that cannot take a write (disk full, read-only, down)
+    answers 503 with Retry-After instead of a 500; a reader who was sending
+    a comment gets the form back with their text in it."""
+
+    RETRY_AFTER_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not db.cannot_write(exception):
+            return None
+        logger.error("The database cannot take writes", exc_info=exception, extra={"request": request})
+        response = views.database_unavailable(request)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response

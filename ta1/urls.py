@@ -21,4 +21,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
+handler400 = "ta1.views.bad_request"
 handler500 = "articles.views.server_error"

@@ -1,12 +1,19 @@
 import logging
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.http import JsonResponse
+from django.db import DatabaseError, connection
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from articles.models import Article
+from comments.forms import CommentForm
+
+from . import db
 
 logger = logging.getLogger(__name__)
 
@@ -15,6 +22,7 @@ def check_database():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
+    db.check_writable()
 
 
 def check_cache():
@@ -33,7 +41,8 @@ def check_cache():
 @require_safe
 def healthz(request):
     """For load balancers and container healthchecks: 200 when the database
-    and the cache both answer, 503 otherwise, so traffic moves elsewhere."""
+    answers and can take writes and the cache answers, 503 otherwise, so
+    traffic moves elsewhere."""
     results = {}
     for name, check in (("database", check_database), ("cache", check_cache)):
         try:
@@ -52,3 +61,24 @@ def csrf_failure(request, reason=""):
     style the Content-Security-Policy blocks; this one explains what to do
     and gives back a comment's text, so the reader loses nothing."""
     return render(request, "403_csrf.html", {"body": request.POST.get("body", "")}, status=403)
+
+
+def bad_request(request, exception=None):
+    # Rendered without context processors, like the 500 page: the request
+    # itself is what could not be read.
+    return HttpResponseBadRequest(loader.render_to_string("400.html", {"site_name": settings.SITE_NAME}))
+
+
+def database_unavailable(request):
+    """The 503 page for a write the database refused. A comment comes back
+    on its form, ready to send again; any other form's text is shown to copy."""
+    match = request.resolver_match
+    if match and match.view_name == "comments:post" and request.method == "POST":
+        try:
+            article = Article.objects.published().get(slug=match.kwargs["slug"])
+        except (Article.DoesNotExist, DatabaseError):
+            pass
+        else:
+            context = {"article": article, "form": CommentForm(request.POST, article=article), "unavailable": True}
+            return render(request, "comments/comment_form_page.html", context, status=503)
+    return render(request, "503.html", {"body": request.POST.get("body", "")}, status=503)

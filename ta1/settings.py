@@ -6,6 +6,7 @@ ALLOWED_HOSTS instead of falling back to local values.
 """
 
 import os
+from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
 
@@ -91,6 +92,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "simple_history",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "ta1.apps.SiteConfig",
     "articles",
     "comments",
 ]
@@ -109,9 +115,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ta1.second_factor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ta1.middleware.DatabaseUnavailableMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # No inline script or style anywhere, the admin included: its templates in
@@ -194,6 +204,24 @@ PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", 86400, unit="a number of 
 # "auto" asks SQLite's data_version on SQLite, else keeps a token in Redis
 # when REDIS_URL is set, else (PostgreSQL alone) runs the version query.
 ARTICLE_VERSION_CHECK = env.choice("ARTICLE_VERSION_CHECK", ("auto", "redis", "sqlite", "query"), "auto")
+
+# Sign-in protection (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords
+# for one account from one client address, that pair is refused for
+# LOGIN_LOCKOUT_MINUTES before any password is hashed. The address is the
+# one the comment rate limit uses (TRUSTED_PROXIES decides whom to believe).
+AUTHENTICATION_BACKENDS = ["ta1.backends.LockoutModelBackend"]
+AXES_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5, minimum=1, unit="a number of failed sign-ins")
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env.integer("LOGIN_LOCKOUT_MINUTES", 15, minimum=1, unit="a number of minutes")
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "comments.spam.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+# A second factor for staff (django-otp): required in production, where staff
+# see readers' addresses and change a medical text; optional locally.
+OTP_REQUIRED = env.boolean("OTP_REQUIRED", PRODUCTION)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -296,4 +324,6 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ("ta1",)
 CRISPY_TEMPLATE_PACK = "ta1"
 
 SITE_NAME = env.string("SITE_NAME", "ta1")
+# The account name authenticator apps show.
+OTP_TOTP_ISSUER = SITE_NAME
 HOME_ARTICLE_SLUG = env.string("HOME_ARTICLE_SLUG", "thymosin-alpha-1")

@@ -6,7 +6,13 @@ from django.urls import include, path
 from articles.sitemaps import ArticleSitemap
 from articles.views import robots_txt
 
+from . import second_factor
 from .views import healthz
+
+second_factor_urls = (
+    [path("", second_factor.enrol, name="enrol"), path("code/", second_factor.verify, name="verify")],
+    "second_factor",
+)
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
@@ -15,6 +21,7 @@ admin.site.index_title = "Articles and reader comments"
 urlpatterns = [
     path("", include("ta1.pages.urls")),
     path("", include("comments.urls")),
+    path("admin/second-factor/", include(second_factor_urls)),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"articles": ArticleSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),

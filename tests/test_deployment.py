@@ -28,6 +28,7 @@ LOOSENING = (
     "SECURE_COOKIES",
     "TRUSTED_PROXY_SSL_HEADER",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "OTP_REQUIRED",
 )
 
 
@@ -104,6 +105,11 @@ def test_production_trusts_the_proxys_https_header_and_keeps_cookies_secure():
 def test_hsts_duration_comes_from_the_environment():
     values = settings_in_subprocess("SECURE_HSTS_SECONDS", SECURE_HSTS_SECONDS="600", **PRODUCTION)
     assert values["SECURE_HSTS_SECONDS"] == 600
+
+
+def test_production_requires_a_second_factor_for_staff_and_local_mode_does_not():
+    assert settings_in_subprocess("OTP_REQUIRED", **PRODUCTION) == {"OTP_REQUIRED": True}
+    assert settings_in_subprocess("OTP_REQUIRED") == {"OTP_REQUIRED": False}
 
 
 def test_admins_are_read_from_the_environment():

@@ -1,0 +1,141 @@
+"""A second factor for staff: an authenticator app (TOTP) plus single-use
+backup codes, through django-otp.
+
+With OTP_REQUIRED (on in production) a staff member's password alone opens
+nothing in the admin: one without a device is sent to set one up, one with a
+device is asked for a code. Locally it is optional, so a fresh clone's admin
+works with a password, and anyone can try enrolment from the admin's index.
+"""
+
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+BACKUP_CODES = 10
+APP_DEVICE_NAME = "Authenticator app"
+BACKUP_DEVICE_NAME = "Backup codes"
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        help_text="The six digits your authenticator app shows now, or one of your backup codes.",
+    )
+
+
+def has_device(user):
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def reset(user):
+    """Forget every device of `user`: their next sign-in starts enrolment again."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+
+
+def _qr_code(device):
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    buffer = BytesIO()
+    image.save(buffer)
+    # An <img> with a data: URL: the page's Content-Security-Policy allows
+    # those for images, and nothing in it can run.
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _next(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("admin:index")
+
+
+@staff_member_required
+def enrol(request):
+    if has_device(request.user):
+        return render(request, "admin/second_factor/enrolled.html", {"title": "Second factor"})
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name=APP_DEVICE_NAME, confirmed=False)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].strip()):
+            codes = _confirm(device)
+            otp_login(request, device)
+            context = {"title": "Your backup codes", "codes": codes, "next": _next(request)}
+            return render(request, "admin/second_factor/backup_codes.html", context)
+        form.add_error("code", "That code is not right. Check the time on your phone and enter the code it shows now.")
+    context = {
+        "title": "Set up a second factor",
+        "form": form,
+        "qr_code": _qr_code(device),
+        "secret": base64.b32encode(device.bin_key).decode(),
+        "next": _next(request),
+    }
+    return render(request, "admin/second_factor/enrol.html", context)
+
+
+def _confirm(device):
+    with transaction.atomic():
+        device.confirmed = True
+        device.save()
+        backup, _ = StaticDevice.objects.get_or_create(user=device.user, name=BACKUP_DEVICE_NAME)
+        backup.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
+        backup.token_set.bulk_create(StaticToken(device=backup, token=code) for code in codes)
+    return codes
+
+
+@staff_member_required
+def verify(request):
+    if not has_device(request.user):
+        return redirect(f"{reverse('second_factor:enrol')}?next={_next(request)}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["code"].strip())
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next(request))
+        form.add_error("code", "That code is not right, or was used already. Enter the code your app shows now.")
+    return render(request, "admin/second_factor/verify.html", {"title": "Enter your code", "form": form, "next": _next(request)})
+
+
+class RequireSecondFactorMiddleware:
+    """With OTP_REQUIRED, a staff member who signed in with a password reaches
+    only sign-out and the second-factor pages until they enter a code."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.OTP_REQUIRED and self.needs_code(request):
+            target = "second_factor:verify" if has_device(request.user) else "second_factor:enrol"
+            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+    @staticmethod
+    def needs_code(request):
+        admin = reverse("admin:index")
+        open_paths = (reverse("admin:logout"), reverse("admin:login"), admin + "second-factor/")
+        return (
+            request.path.startswith(admin)
+            and not request.path.startswith(open_paths)
+            and request.user.is_authenticated
+            and request.user.is_staff
+            and not request.user.is_verified()
+        )

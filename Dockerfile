@@ -1,6 +1,7 @@
 # The production image: gunicorn serves the app and whitenoise its static files.
 # See "Deployment" in README.md; compose.yaml runs it with PostgreSQL and Redis.
-FROM python:3.11-slim
+# Pinned to a patch version: a rebuild brings the same Python until it is moved on purpose.
+FROM python:3.11.13-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -10,13 +10,15 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3 p
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: help run dev setup test test-postgres bench lock clean
+.PHONY: help run dev setup test test-postgres test-proxy lint bench lock clean
 
 help:
 	@echo "make run    set up and serve the site on http://127.0.0.1:$(PORT)/ (gunicorn, DEBUG off)"
 	@echo "make dev    the same with Django's development server and DEBUG on"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make test-postgres   the whole suite against throwaway PostgreSQL and Redis servers"
+	@echo "make test-proxy   nginx with deploy/nginx.conf in front of a live gunicorn"
+	@echo "make lint   ruff check, ruff format --check and makemigrations --check"
 	@echo "make bench  measure the production server under load with wrk (not part of the tests)"
 	@echo "make lock   re-pin requirements*.lock from the ranges in pyproject.toml"
 
@@ -50,13 +52,23 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 # SQLite and the local-memory cache, whatever the shell has exported.
 test: $(VENV)/.dev
 	@test -x "$(CHROMIUM_PATH)" || $(BIN)/playwright install chromium
-	env -u DATABASE_URL -u REDIS_URL CHROMIUM_PATH="$(CHROMIUM_PATH)" $(BIN)/pytest
+	env -u DATABASE_URL -u REDIS_URL CHROMIUM_PATH="$(CHROMIUM_PATH)" $(BIN)/pytest --ignore=tests/proxy
 
 # The same suite against a throwaway PostgreSQL 15 cluster and redis-server
 # (Debian's postgresql-15 and redis-server packages).
 test-postgres: $(VENV)/.dev
 	@test -x "$(CHROMIUM_PATH)" || $(BIN)/playwright install chromium
-	CHROMIUM_PATH="$(CHROMIUM_PATH)" scripts/with-services.sh $(BIN)/pytest
+	CHROMIUM_PATH="$(CHROMIUM_PATH)" scripts/with-services.sh $(BIN)/pytest --ignore=tests/proxy
+
+# Debian's nginx and openssl packages, with deploy/nginx.conf, in front of a
+# production gunicorn on SQLite.
+test-proxy: $(VENV)/.dev
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest tests/proxy
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
 
 # A throwaway site in a temporary directory; needs wrk (Debian's wrk package).
 bench: $(VENV)/.runtime

@@ -23,6 +23,10 @@ keepalive = 5
 # Recycle workers now and then so that a slow leak can never grow without bound.
 max_requests = 10000
 max_requests_jitter = 1000
+# gunicorn's control socket (for gunicornc) would be created in ~/.gunicorn/:
+# two servers on one account would share it, and the container's user has no
+# home to create it in. Nothing here uses it.
+control_socket_disable = True
 # Load the app once in the master: workers share its memory pages and a
 # broken configuration stops the server at start instead of in every worker.
 preload_app = True

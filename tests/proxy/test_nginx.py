@@ -1,0 +1,268 @@
+"""nginx in front of gunicorn, as deployed: Debian's nginx runs
+deploy/nginx.conf in front of a production gunicorn (`make test-proxy`).
+
+Only the addresses change: nginx listens on free local ports instead of 80
+and 443, and passes to this gunicorn instead of the app container."""
+
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLE = "/articles/thymosin-alpha-1/"
+SLOW_CLIENTS = 10
+
+NGINX_MAIN = """
+{user}
+worker_processes 1;
+pid nginx.pid;
+error_log error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log access.log;
+    client_body_temp_path tmp/body;
+    proxy_temp_path tmp/proxy;
+    fastcgi_temp_path tmp/fastcgi;
+    uwsgi_temp_path tmp/uwsgi;
+    scgi_temp_path tmp/scgi;
+    include site.conf;
+}}
+"""
+
+
+def nginx_binary():
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    if not found:
+        pytest.fail("nginx is not installed: `apt-get install nginx` (Debian's package, as .ci/run does).", pytrace=False)
+    return found
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def replace_once(text, old, new):
+    assert text.count(old) == 1, f"deploy/nginx.conf should contain {old!r} once"
+    return text.replace(old, new)
+
+
+def wait_for(url, context=None):
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5, context=context) as response:
+                return response.status
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+class Site:
+    def __init__(self, directory):
+        self.directory = directory
+        self.app_port, self.http_port, self.https_port = free_port(), free_port(), free_port()
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL")},
+            "DJANGO_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "localhost,127.0.0.1",
+            "TRUSTED_PROXIES": "127.0.0.1",
+            "DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
+            "STATIC_ROOT": str(directory / "static"),
+            "GUNICORN_ACCESS_LOG": "0",
+        }
+        self.processes = []
+
+    def manage(self, *args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True, capture_output=True, text=True, timeout=300
+        ).stdout
+
+    def start_app(self):
+        for command in (("migrate", "--noinput"), ("load_article",), ("collectstatic", "--noinput", "-v0")):
+            self.manage(*command)
+        with open(self.directory / "gunicorn.log", "ab") as log:
+            self.processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "gunicorn", "ta1.wsgi", "--config", "gunicorn.conf.py",
+                     "--bind", f"127.0.0.1:{self.app_port}"],
+                    cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                )
+            )
+
+    def start_nginx(self):
+        prefix = self.directory / "nginx"
+        (prefix / "certs").mkdir(parents=True)
+        for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (prefix / "tmp" / name).mkdir(parents=True)
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+             "-addext", "subjectAltName=DNS:localhost",
+             "-keyout", prefix / "certs" / "privkey.pem", "-out", prefix / "certs" / "fullchain.pem"],
+            check=True, capture_output=True, timeout=60,
+        )
+        site = (ROOT / "deploy" / "nginx.conf").read_text()
+        site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{self.http_port};")
+        site = replace_once(site, "listen 443 ssl;", f"listen 127.0.0.1:{self.https_port} ssl;")
+        site = replace_once(site, "server app:8000;", f"server 127.0.0.1:{self.app_port};")
+        (prefix / "site.conf").write_text(site)
+        # As root, nginx's workers would drop to `nobody`, who cannot write here.
+        (prefix / "nginx.conf").write_text(NGINX_MAIN.format(user="user root;" if os.geteuid() == 0 else ""))
+        binary = nginx_binary()
+        check = subprocess.run([binary, "-t", "-p", f"{prefix}/", "-c", "nginx.conf"], capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+        self.processes.append(
+            subprocess.Popen([binary, "-p", f"{prefix}/", "-c", "nginx.conf", "-g", "daemon off;"], start_new_session=True)
+        )
+        self.tls = ssl.create_default_context(cafile=prefix / "certs" / "fullchain.pem")
+        wait_for(f"https://localhost:{self.https_port}/healthz", context=self.tls)
+
+    def stop(self):
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, 15)
+                process.wait(timeout=30)
+
+    def https(self):
+        return http.client.HTTPSConnection("localhost", self.https_port, context=self.tls, timeout=30)
+
+    def request(self, method, path, body=None, headers=None):
+        connection = self.https()
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response, response.read()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    site = Site(tmp_path_factory.mktemp("proxy"))
+    try:
+        site.start_app()
+        wait_for(f"http://127.0.0.1:{site.app_port}/healthz")
+        site.start_nginx()
+        yield site
+    finally:
+        site.stop()
+
+
+def slow_client(site):
+    """A client that has sent only the start of its request headers."""
+    raw = socket.create_connection(("127.0.0.1", site.https_port), timeout=30)
+    client = site.tls.wrap_socket(raw, server_hostname="localhost")
+    client.sendall(b"GET " + ARTICLE.encode() + b" HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+    return client
+
+
+def still_waiting(client):
+    """True while the server has neither answered nor closed the connection."""
+    client.setblocking(False)
+    try:
+        client.recv(1)
+    except ssl.SSLWantReadError:
+        return True
+    return False
+
+
+def test_ten_clients_sending_headers_slowly_do_not_stall_a_reader(site):
+    slow = [slow_client(site) for _ in range(SLOW_CLIENTS)]
+    try:
+        for client in slow:
+            client.sendall(b"a")
+        response, body = site.request("GET", ARTICLE)
+        assert response.status == 200
+        assert b"Thymosin Alpha 1" in body
+        assert [still_waiting(client) for client in slow] == [True] * SLOW_CLIENTS
+    finally:
+        for client in slow:
+            client.close()
+
+
+def sign_in_form(site):
+    response, body = site.request("GET", "/admin/login/")
+    cookie = re.search(r"(csrftoken=[^;]+)", response.getheader("Set-Cookie")).group(1)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    return cookie, token
+
+
+def failed_sign_in(site, username, **headers):
+    """Post a wrong password; the status, and whether the app (rather than nginx) answered."""
+    cookie, token = sign_in_form(site)
+    body = f"csrfmiddlewaretoken={token}&username={username}&password=wrong&next=/admin/"
+    response, _ = site.request(
+        "POST",
+        "/admin/login/",
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie,
+            "Referer": f"https://localhost:{site.https_port}/admin/login/",
+            **headers,
+        },
+    )
+    return response.status, response.getheader("Content-Security-Policy") is not None
+
+
+def recorded_sign_in_addresses(site):
+    code = (
+        "import django, json; django.setup(); from axes.models import AccessAttempt; "
+        "print(json.dumps(dict(AccessAttempt.objects.values_list('username', 'ip_address'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=site.env, check=True, capture_output=True, text=True)
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_the_app_sees_the_real_client_address_and_a_forged_one_is_dropped(site):
+    assert failed_sign_in(site, "forger", **{"X-Forwarded-For": "203.0.113.9"}) == (200, True)
+    assert recorded_sign_in_addresses(site)["forger"] == "127.0.0.1"
+
+
+def test_nginx_refuses_rapid_sign_in_attempts_before_they_reach_the_app(site):
+    answers = [failed_sign_in(site, "guesser") for _ in range(15)]
+    refused_by_nginx = answers.count((429, False))
+    assert refused_by_nginx > 0
+    assert refused_by_nginx + sum(from_app for _, from_app in answers) == 15
+
+
+def test_the_article_arrives_with_the_sites_security_headers(site):
+    response, _ = site.request("GET", ARTICLE)
+    assert response.status == 200
+    assert "max-age=31536000" in response.getheader("Strict-Transport-Security")
+    assert "default-src 'none'" in response.getheader("Content-Security-Policy")
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert response.getheader("Server") == "nginx"
+
+
+def test_static_files_arrive_compressed_and_cached_for_good(site):
+    _, page = site.request("GET", ARTICLE)
+    stylesheet = re.search(rb'<link rel="stylesheet" href="(/static/[^"]+\.css)"', page).group(1).decode()
+    response, _ = site.request("GET", stylesheet, headers={"Accept-Encoding": "gzip"})
+    assert response.status == 200
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert "immutable" in response.getheader("Cache-Control")
+    assert response.getheader("Content-Type").startswith("text/css")
+
+
+def test_plain_http_moves_to_https_except_the_health_check(site):
+    connection = http.client.HTTPConnection("127.0.0.1", site.http_port, timeout=30)
+    connection.request("GET", ARTICLE, headers={"Host": "localhost"})
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 308
+    assert response.getheader("Location") == f"https://localhost{ARTICLE}"
+    connection.request("GET", "/healthz", headers={"Host": "localhost"})
+    assert connection.getresponse().status == 200

@@ -1,0 +1,114 @@
+"""The deployment recipe (compose.yaml, Dockerfile, gunicorn.conf.py), read
+as Docker would read it. Docker is not needed: the file is checked for the
+properties that matter, and the container's start command runs here."""
+
+import json
+import os
+import re
+import runpy
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
+SERVICES = COMPOSE["services"]
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+GUNICORN = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+PATCH_VERSION = re.compile(r"^[\w./-]+:\d+\.\d+\.\d+([-\w.]*)$")
+# PostgreSQL numbers its releases MAJOR.MINOR, the minor being the patch level.
+POSTGRES_PATCH_VERSION = re.compile(r"^postgres:\d+\.\d+([-\w.]*)$")
+
+
+def seconds(duration):
+    number, unit = re.fullmatch(r"(\d+)(s|m)", duration).groups()
+    return int(number) * (60 if unit == "m" else 1)
+
+
+def test_one_image_is_built_and_shared_by_the_app_and_its_migrations():
+    built = [name for name, service in SERVICES.items() if "build" in service]
+    assert built == ["app"]
+    assert SERVICES["migrate"]["image"] == SERVICES["app"]["image"]
+    assert SERVICES["migrate"]["pull_policy"] == "never"
+
+
+def test_the_app_gets_longer_to_stop_than_gunicorns_graceful_timeout():
+    assert seconds(SERVICES["app"]["stop_grace_period"]) > GUNICORN["graceful_timeout"]
+
+
+@pytest.mark.parametrize("service, pattern", [("nginx", PATCH_VERSION), ("redis", PATCH_VERSION), ("db", POSTGRES_PATCH_VERSION)])
+def test_every_pulled_image_is_pinned_to_a_patch_version(service, pattern):
+    assert pattern.match(SERVICES[service]["image"])
+
+
+def test_the_base_image_is_pinned_to_a_patch_version():
+    [base] = re.findall(r"^FROM (\S+)", DOCKERFILE, re.MULTILINE)
+    assert PATCH_VERSION.match(base)
+
+
+def test_gunicorns_control_socket_is_off():
+    assert GUNICORN["control_socket_disable"] is True
+
+
+def test_only_nginx_is_published_and_it_runs_the_repositorys_configuration():
+    published = {name for name, service in SERVICES.items() if service.get("ports")}
+    assert published == {"nginx"}
+    assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in SERVICES["nginx"]["volumes"]
+    assert SERVICES["nginx"]["depends_on"]["app"]["condition"] == "service_healthy"
+
+
+def test_the_app_believes_x_forwarded_for_from_dockers_network_only():
+    assert SERVICES["app"]["environment"]["TRUSTED_PROXIES"] == "${TRUSTED_PROXIES:-172.16.0.0/12}"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_containers_start_command_serves_as_a_user_without_a_home(tmp_path):
+    """The image's CMD and ENV, run here as the image's home-less user would:
+    it serves, and nothing tries to write under a home directory."""
+    command = json.loads(re.search(r"^CMD (\[.*\])$", DOCKERFILE, re.MULTILINE).group(1))
+    image_env = dict(re.findall(r"(\w+)=(\S+)", re.search(r"^ENV ((?:.*\\\n)*.*)$", DOCKERFILE, re.MULTILINE).group(1)))
+    port = free_port()
+    home = tmp_path / "no-such-home"
+    env = {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        **image_env,
+        "HOME": str(home),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "localhost",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    assert image_env["DJANGO_ENV"] == "production"
+    log = tmp_path / "server.log"
+    with open(log, "wb") as output:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": "localhost"})
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, log.read_text()
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    assert json.loads(response.read()) == {"database": "ok", "cache": "ok"}
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+    assert "Permission denied" not in log.read_text()
+    assert not home.exists()

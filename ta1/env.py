@@ -75,5 +75,5 @@ def networks(name, default=""):
         try:
             result.append(ipaddress.ip_network(item, strict=False))
         except ValueError:
-            raise SettingError(name, item, "use IP addresses or CIDR ranges such as 10.0.0.0/8, separated by commas")
+            raise SettingError(name, item, "use IP addresses or CIDR ranges such as 10.0.0.0/8, separated by commas") from None
     return result

@@ -15,6 +15,6 @@ class Command(BaseCommand):
         try:
             user = User.objects.get_by_natural_key(username)
         except User.DoesNotExist:
-            raise CommandError(f"There is no account named {username!r}.")
+            raise CommandError(f"There is no account named {username!r}.") from None
         reset(user)
         self.stdout.write(f"{username} has no second factor now: their next sign-in to the admin sets up a new one.")

@@ -6,6 +6,7 @@ and duplicate check counted in the database."""
 import hashlib
 import ipaddress
 import re
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -29,9 +30,41 @@ REASON_KINDS = {
 }
 
 
-def _blocklist_pattern():
-    words = [re.escape(word) for word in settings.COMMENTS_BLOCKLIST]
-    return re.compile(rf"(?<!\w)(?:{'|'.join(words)})(?!\w)", re.IGNORECASE) if words else None
+# Letters that look alike, folded to the Latin letter a reader sees, and the
+# digits and signs spammers put in place of letters ("v1agra", "c@sino").
+CONFUSABLES = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+        "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ӏ": "l",
+        # Greek
+        "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
+        "υ": "u", "χ": "x",
+        # Digits and signs
+        "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l",
+    }
+)
+
+
+def for_matching(text):
+    """Text as the blocklist compares it: compatibility forms unified
+    (fullwidth, ligatures, NFKC), invisible format characters removed
+    (zero-width spaces and joiners, soft hyphens), case folded, and
+    look-alike letters and digits mapped to the Latin letters they imitate."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(character for character in text if unicodedata.category(character) != "Cf")
+    return text.casefold().translate(CONFUSABLES)
+
+
+def blocklist_matches(*fields):
+    """The blocklist entries (as configured) that appear as whole words in any of `fields`."""
+    matches = []
+    texts = [for_matching(field) for field in fields]
+    for entry in settings.COMMENTS_BLOCKLIST:
+        pattern = re.compile(rf"(?<!\w){re.escape(for_matching(entry))}(?!\w)")
+        if any(pattern.search(text) for text in texts):
+            matches.append(entry)
+    return sorted(matches, key=str.casefold)
 
 
 def spam_reasons(*, name, email, body, honeypot):
@@ -41,31 +74,47 @@ def spam_reasons(*, name, email, body, honeypot):
     links = text.count_links(body)
     if links >= settings.COMMENTS_LINK_LIMIT:
         reasons.append(f"Contains {links} links (the limit is fewer than {settings.COMMENTS_LINK_LIMIT}).")
-    pattern = _blocklist_pattern()
-    if pattern:
-        matches = sorted({m.group(0).lower() for field in (name, email, body) for m in pattern.finditer(field)})
-        if matches:
-            reasons.append(f"Matches the blocklist: {', '.join(matches)}.")
+    matches = blocklist_matches(name, email, body)
+    if matches:
+        reasons.append(f"Matches the blocklist: {', '.join(matches)}.")
     return reasons
 
 
 def client_ip(request):
-    """REMOTE_ADDR, unless it is a trusted proxy: then the nearest X-Forwarded-For
-    address that is not one. Without TRUSTED_PROXIES the header is ignored,
-    since any client can send it."""
+    """The address a client is counted by (comment rate limit, sign-in
+    lockout): REMOTE_ADDR, unless it is a trusted proxy, then the nearest
+    X-Forwarded-For address that is not one (without TRUSTED_PROXIES the
+    header is ignored, since any client can send it). See counted_address()
+    for how it is written."""
     remote = request.META.get("REMOTE_ADDR", "")
     trusted = [ipaddress.ip_network(proxy, strict=False) for proxy in settings.TRUSTED_PROXIES]
-    if not trusted:
-        return remote
-    chain = [remote] + [a.strip() for a in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(","))]
+    chain = [remote]
+    if trusted:
+        chain += [a.strip() for a in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(","))]
     for address in chain:
         try:
             ip = ipaddress.ip_address(address)
         except ValueError:
-            return remote
+            return counted_address(remote)
         if not any(ip in network for network in trusted):
-            return address
-    return remote
+            return counted_address(address)
+    return counted_address(remote)
+
+
+def counted_address(address):
+    """IPv4 clients are counted per address. An IPv6 client commonly holds a
+    whole /64 and can pick a fresh address in it for every request, so it is
+    counted by its /64 network (written as the network's address, in one
+    canonical spelling). IPv4 written as IPv6 (::ffff:a.b.c.d) counts as IPv4."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return str(ip)
 
 
 def ip_hmac(ip):

@@ -125,3 +125,55 @@ def test_a_resubmission_at_the_limit_is_answered_as_received(post_comment, rate_
     assert again.status_code == 302
     assert again["Location"].startswith(first["Location"].split("/received/")[0])
     assert Comment.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "disguised",
+    [
+        "v1agra",  # a digit for a letter
+        "ＶＩＡＧＲＡ",  # fullwidth letters
+        "vi\u200bagra",  # a zero-width space inside
+        "via\u00adgra",  # a soft hyphen inside
+        "vi\u0430gra",  # Cyrillic а
+        "VIΑGRA",  # Greek capital alpha
+    ],
+)
+def test_a_disguised_blocklisted_word_is_still_held_as_spam(post_comment, settings, disguised):
+    settings.COMMENTS_BLOCKLIST = ["viagra"]
+    assert "Matches the blocklist: viagra." in held_as_spam(post_comment(body=f"Cheap {disguised} here."))
+
+
+def test_words_that_only_contain_a_blocklisted_word_after_folding_are_fine(post_comment, settings):
+    settings.COMMENTS_BLOCKLIST = ["casino"]
+    post_comment(body="The c4sinos study and 5 other papers.")
+    assert Comment.objects.get().status == Status.PENDING
+
+
+def send_from(post_comment, client, address, body):
+    client.defaults["REMOTE_ADDR"] = address
+    return post_comment(body=body, client=client)
+
+
+def test_ipv6_addresses_in_one_64_network_share_a_rate_limit(post_comment, client, rate_limit):
+    send_from(post_comment, client, "2001:db8:1:2::1", "One.")
+    send_from(post_comment, client, "2001:db8:1:2:aaaa:bbbb:cccc:dddd", "Two.")
+    assert send_from(post_comment, client, "2001:db8:1:2::ffff", "Three.").status_code == 429
+
+
+def test_ipv6_addresses_in_different_64_networks_are_counted_apart(post_comment, client, rate_limit):
+    send_from(post_comment, client, "2001:db8:1:2::1", "One.")
+    send_from(post_comment, client, "2001:db8:1:2::2", "Two.")
+    assert send_from(post_comment, client, "2001:db8:1:3::1", "Three.").status_code == 302
+
+
+def test_one_ipv6_address_written_two_ways_is_one_client(post_comment, client, rate_limit):
+    send_from(post_comment, client, "2001:db8::1", "One.")
+    send_from(post_comment, client, "2001:db8:0:0:0:0:0:1", "Two.")
+    assert send_from(post_comment, client, "2001:DB8::1", "Three.").status_code == 429
+
+
+def test_ipv4_addresses_are_counted_one_by_one_however_written(post_comment, client, rate_limit):
+    send_from(post_comment, client, "192.0.2.1", "One.")
+    send_from(post_comment, client, "::ffff:192.0.2.1", "Two.")
+    assert send_from(post_comment, client, "192.0.2.1", "Three.").status_code == 429
+    assert send_from(post_comment, client, "192.0.2.2", "Four.").status_code == 302

@@ -87,3 +87,9 @@ def test_an_administrator_can_unlock_an_account(client, staff_user):
     fail_five_times(client)
     call_command("axes_reset_username", "staff", stdout=io.StringIO())
     assert sign_in(client, "pw").status_code == 302
+
+
+def test_an_ipv6_client_is_locked_out_across_its_64_network(client, staff_user):
+    fail_five_times(client, address="2001:db8:5:6::1")
+    assert sign_in(client, "pw", address="2001:db8:5:6::beef").status_code == 429
+    assert sign_in(client, "pw", address="2001:db8:5:7::1").status_code == 302

@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3 p
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: help run dev setup test test-postgres test-proxy lint bench lock clean
+.PHONY: help run dev setup port-free test test-postgres test-proxy lint bench lock clean
 
 help:
 	@echo "make run    set up and serve the site on http://127.0.0.1:$(PORT)/ (gunicorn, DEBUG off)"
@@ -39,26 +39,45 @@ setup: $(VENV)/.runtime
 	$(PY) manage.py load_article
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
-run: setup
-	$(BIN)/gunicorn ta1.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+# One clear line when another program holds the port, instead of gunicorn
+# retrying for seconds.
+port-free:
+	@$(PY) -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", $(PORT)))' 2>/dev/null \
+	|| { echo "Port $(PORT) is in use by another program: stop it, or pick another port, e.g. PORT=8080 make $(MAKECMDGOALS)" >&2; exit 1; }
 
-dev: setup
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+# gunicorn prints where the site is (and how to create the first account)
+# once it listens: ANNOUNCE_URL in gunicorn.conf.py.
+run: setup port-free
+	ANNOUNCE_URL=http://127.0.0.1:$(PORT)/ $(BIN)/gunicorn ta1.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
-# The browser tests drive the Chromium at CHROMIUM_PATH (Debian's package by
-# default). Where there is none, Playwright downloads its own build once.
-CHROMIUM_PATH ?= /usr/bin/chromium
+# Django's development server with DEBUG on, on a database of its own
+# (db.dev.sqlite3) with sample comments in every state; the real
+# database is never touched.
+DEV_ENV = DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.dev.sqlite3
+dev: $(VENV)/.runtime port-free
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py load_article
+	$(DEV_ENV) $(PY) manage.py seed_sample_comments
+	@echo "ta1 (development) is at http://127.0.0.1:$(PORT)/ and its admin at http://127.0.0.1:$(PORT)/admin/"
+	@echo "No account yet? Create the first one: $(DEV_ENV) $(PY) manage.py createsuperuser"
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The browser tests drive Chromium: CHROMIUM_PATH, or chromium (Debian's
+# package) or Chrome on PATH. tests/browser/chromium.py is the one lookup,
+# here and in the tests; without a browser it says what to do, and the
+# suite does not start.
+FIND_CHROMIUM = $(PY) tests/browser/chromium.py
 
 # SQLite and the local-memory cache, whatever the shell has exported.
 test: $(VENV)/.dev
-	@test -x "$(CHROMIUM_PATH)" || $(BIN)/playwright install chromium
-	env -u DATABASE_URL -u REDIS_URL CHROMIUM_PATH="$(CHROMIUM_PATH)" $(BIN)/pytest --ignore=tests/proxy
+	@chromium=$$($(FIND_CHROMIUM)) || exit 1; \
+	env -u DATABASE_URL -u REDIS_URL CHROMIUM_PATH="$$chromium" $(BIN)/pytest --ignore=tests/proxy
 
 # The same suite against a throwaway PostgreSQL 15 cluster and redis-server
 # (Debian's postgresql-15 and redis-server packages).
 test-postgres: $(VENV)/.dev
-	@test -x "$(CHROMIUM_PATH)" || $(BIN)/playwright install chromium
-	CHROMIUM_PATH="$(CHROMIUM_PATH)" scripts/with-services.sh $(BIN)/pytest --ignore=tests/proxy
+	@chromium=$$($(FIND_CHROMIUM)) || exit 1; \
+	CHROMIUM_PATH="$$chromium" scripts/with-services.sh $(BIN)/pytest --ignore=tests/proxy
 
 # Debian's nginx and openssl packages, with deploy/nginx.conf, in front of a
 # production gunicorn on SQLite.

@@ -50,3 +50,15 @@ logconfig_dict = {
         },
     },
 }
+
+
+def when_ready(server):
+    # `make run` sets ANNOUNCE_URL: tell the person at the terminal where the
+    # site is, after gunicorn's own start-up lines.
+    if url := env.string("ANNOUNCE_URL"):
+        print(
+            f"\nta1 is at {url} and its admin at {url}admin/\n"
+            "No account yet? Create the first one in another terminal: .venv/bin/python manage.py createsuperuser\n"
+            "Stop the server with Ctrl-C.\n",
+            flush=True,
+        )

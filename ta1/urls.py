@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
@@ -22,6 +23,13 @@ urlpatterns = [
     path("", include("ta1.pages.urls")),
     path("", include("comments.urls")),
     path("admin/second-factor/", include(second_factor_urls)),
+    # The link `manage.py create_staff` prints: a new staff member sets their own password.
+    path(
+        "admin/password/set/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_set",
+    ),
+    path("admin/password/set/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"articles": ArticleSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -1,17 +1,16 @@
 """Chromium, driven by Playwright, against pytest-django's live server.
 
-The browser is the one at CHROMIUM_PATH (default /usr/bin/chromium, Debian's
-package, which .ci/run installs). When nothing is there, Playwright's own
-Chromium is used; `make test` downloads it first with `playwright install`.
+The browser is the one chromium.py finds: CHROMIUM_PATH, or Chromium or
+Chrome on PATH (Debian's chromium package, which .ci/run installs). Without
+one the run stops at once, saying how to get one.
 """
 
-import os
 import re
-import shutil
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import chromium
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
@@ -36,9 +35,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def chromium_path():
-    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    return path if shutil.which(path) else None
 
 
 @pytest.fixture(scope="session")
@@ -69,10 +65,10 @@ def playwright(_database_connections, playwright):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    launch_args = {**browser_type_launch_args, "args": CHROMIUM_ARGS}
-    if path := chromium_path():
-        launch_args["executable_path"] = path
-    return launch_args
+    path = chromium.find()
+    if path is None:
+        pytest.exit(chromium.missing_message(), returncode=1)
+    return {**browser_type_launch_args, "args": CHROMIUM_ARGS, "executable_path": path}
 
 
 @pytest.fixture(scope="session")

@@ -68,7 +68,7 @@ def inline_code(html):
             found.append(f"<script> {(element.text or '')[:60]!r}")
         if tag == "style":
             found.append(f"<style> {(element.text or '')[:60]!r}")
-        for attribute in element.keys():
+        for attribute in element.attrib:
             if attribute == "style" or attribute.startswith("on"):
                 found.append(f"<{tag} {attribute}={element.get(attribute)!r}>")
     return found

@@ -7,7 +7,7 @@ one the run stops at once, saying how to get one.
 
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import chromium
@@ -19,7 +19,7 @@ from django.db import connections
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 WIDE = 1280
 # A fixed start keeps a page's timers independent of the day the tests run.
-CLOCK_START = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)
+CLOCK_START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 
 # Headless, and nothing that phones home: without the background-networking
 # switches Chromium reaches out to Google hosts at start-up.

@@ -33,7 +33,7 @@ ALLOWED_TAGS = frozenset(
         "table", "thead", "tbody", "tr", "th", "td", "div",
     }
 )
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "div": {"aria-label"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "div": {"aria-label"}, "td": {"data-label"}}
 # The only <div>s are the scrolling box this module wraps around each table
 # and the warning callout; the only classed <p> is the callout's title.
 ALLOWED_ATTRIBUTE_VALUES = {
@@ -75,8 +75,21 @@ def _table_open(renderer, tokens, idx, options, env):
         if token.type == "inline":
             # The words a reader sees, without the Markdown around them.
             columns.append("".join(child.content for child in token.children or () if child.type == "text"))
+    env["table_columns"] = columns
     label = escapeHtml("Table: " + ", ".join(columns))
     return f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">\n<table>\n'
+
+
+def _td_open(renderer, tokens, idx, options, env):
+    # Each cell carries its column's name: on a phone, where each row is shown
+    # as a card, the stylesheet writes it above the cell. (Alignment, the only
+    # attribute markdown-it would put here, is refused before rendering.)
+    position = 0
+    for token in reversed(tokens[:idx]):
+        if token.type == "tr_open":
+            break
+        position += token.type == "td_open"
+    return f'<td data-label="{escapeHtml(env["table_columns"][position])}">'
 
 
 def _table_close(renderer, tokens, idx, options, env):
@@ -95,6 +108,7 @@ def _callout_title_open(renderer, tokens, idx, options, env):
 
 _markdown.add_render_rule("table_open", _table_open)
 _markdown.add_render_rule("table_close", _table_close)
+_markdown.add_render_rule("td_open", _td_open)
 _markdown.add_render_rule("alert_open", _callout_open)
 _markdown.add_render_rule("alert_title_open", _callout_title_open)
 

@@ -134,3 +134,38 @@ def test_the_urgent_safety_sentence_is_a_warning_callout_with_its_wording_unchan
         '<div class="callout callout--warning" role="note">\n<p class="callout__title">Warning</p>\n'
         f"<p>{URGENT}</p>\n</div>"
     ) in section.body_html
+
+
+def normalised(text):
+    """Whitespace folded, curly quotes straight, dashes hyphens: wording left to compare."""
+    text = text.translate({ord("“"): '"', ord("”"): '"', ord("‘"): "'", ord("’"): "'", ord("–"): "-", ord("—"): "-"})
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def chart_cells(chart):
+    rows = [line for line in chart.sections.first().body.splitlines() if line.startswith("|")]
+    _header, _divider, *data = rows
+    return [cell.strip() for row in data for cell in row.strip().strip("|").split("|")]
+
+
+def test_every_cell_of_the_dosing_chart_is_the_articles_own_wording(dosing_chart):
+    article = normalised(SOURCE.read_text(encoding="utf-8"))
+    cells = chart_cells(dosing_chart)
+    assert len(cells) == 12
+    # A cell may start with a capital where the article's words run on mid-sentence.
+    not_in_article = [
+        cell for cell in cells if normalised(cell) not in article and normalised(cell[0].lower() + cell[1:]) not in article
+    ]
+    assert not not_in_article
+
+
+def test_the_dosing_chart_states_the_dose_pattern_once(client, dosing_chart):
+    page = visible_text(client.get(dosing_chart.get_absolute_url()))
+    assert page.count("often 1.6 mg subcutaneously (sometimes weight-based) per injection") == 1
+
+
+def test_the_dosing_chart_keeps_critical_illness_apart_where_the_article_does(dosing_chart):
+    rows = {cells[0]: cells[1:] for cells in zip(*[iter(chart_cells(dosing_chart))] * 3)}
+    assert rows["Critical illness"][1] == rows["Severe infections or sepsis"][1]
+    assert rows["Critical illness"][0] == rows["Cancer support"][0]
+    assert "chemotherapy" not in rows["Critical illness"][1]

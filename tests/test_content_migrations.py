@@ -1,5 +1,7 @@
 """Migrations that correct already-loaded content change only what is still exactly as loaded."""
 
+import importlib
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -42,3 +44,28 @@ def test_the_urgent_sentence_becomes_a_callout_only_where_it_is_still_as_loaded(
     assert f'role="note">\n<p class="callout__title">Warning</p>\n<p>{URGENT}</p>' in converted.body_html
     assert converted.history.first().history_change_reason == "Urgent safety sentence shown as a warning callout"
     assert sections.get(anchor="edited").body == edited
+
+
+def test_the_dosing_chart_is_corrected_only_in_sections_still_as_loaded():
+    chart = importlib.import_module("articles.migrations.0009_dosing_chart_restates_the_article")
+    apps = migrate_to("0008_urgent_sentence_as_warning_callout")
+    OldArticle, OldSection = apps.get_model("articles", "Article"), apps.get_model("articles", "Section")
+    article = OldArticle.objects.create(title="Chart", slug="chart", summary="s", disclaimer="d")
+    (table_heading, table_body), (sources_heading, sources_body) = chart.LOADED.items()
+    edited = table_body.replace("Often tied to chemotherapy cycles", "Tied to chemotherapy cycles")
+    OldSection.objects.create(article=article, position=10, heading=table_heading, anchor="table", body=edited)
+    OldSection.objects.create(article=article, position=20, heading=sources_heading, anchor="sources", body=sources_body)
+
+    migrate_to_latest()
+
+    sections = Article.objects.get(slug="chart").sections
+    assert sections.get(anchor="table").body == edited
+    corrected = sections.get(anchor="sources")
+    assert corrected.body == chart.CORRECTED[sources_heading]
+    assert "critical illness" in corrected.body_html
+    assert corrected.history.first().history_change_reason == "Dosing chart restates only the article"
+
+
+def test_the_corrected_chart_is_what_load_article_now_loads(dosing_chart):
+    chart = importlib.import_module("articles.migrations.0009_dosing_chart_restates_the_article")
+    assert {s.heading: s.body for s in dosing_chart.sections.all()} == chart.CORRECTED

@@ -10,13 +10,17 @@ SCHEMES_AND_WIDTHS = pytest.mark.parametrize(
 
 
 @SCHEMES_AND_WIDTHS
-def test_article_is_accessible(open_page, assert_accessible, color_scheme, width):
-    assert_accessible(open_page("/", color_scheme=color_scheme, width=width))
+def test_article_with_its_warning_callout_is_accessible(open_page, assert_accessible, color_scheme, width):
+    page = open_page("/", color_scheme=color_scheme, width=width)
+    expect(page.get_by_role("note")).to_contain_text("seek urgent medical attention")
+    assert_accessible(page)
 
 
 @SCHEMES_AND_WIDTHS
-def test_dosing_chart_is_accessible(open_page, assert_accessible, dosing_chart, color_scheme, width):
-    assert_accessible(open_page(dosing_chart.get_absolute_url(), color_scheme=color_scheme, width=width))
+def test_dosing_chart_is_accessible(open_page, assert_accessible, screenshot, dosing_chart, color_scheme, width):
+    page = open_page(dosing_chart.get_absolute_url(), color_scheme=color_scheme, width=width)
+    screenshot(page, f"dosing-chart-{width}-{color_scheme}")
+    assert_accessible(page)
 
 
 @SCHEMES_AND_WIDTHS

@@ -162,3 +162,20 @@ def test_hashed_static_files_are_served_compressed_with_a_long_cache_life(tmp_pa
     assert response["Content-Encoding"] == "br"
     max_age = int(re.search(r"max-age=(\d+)", response["Cache-Control"]).group(1))
     assert max_age >= 365 * 24 * 3600
+
+
+def test_the_contents_follow_the_lead_and_end_with_the_comments(article_html, loaded_article):
+    first, second = loaded_article.sections.all()[:2]
+    contents = article_html.index('<nav class="toc"')
+    assert article_html.index(f'id="{first.anchor}"') < contents < article_html.index(f'id="{second.anchor}"')
+    assert re.search(r'<li><a href="#comments">Comments</a></li>\s*</ol>\s*</nav>', article_html)
+
+
+def test_sections_are_not_labelled_regions(article_html):
+    assert article_html.count('<section class="article__section">') == 12
+    assert not re.search(r'<section class="article__section"[^>]*aria-', article_html)
+
+
+def test_the_page_carries_its_site_name_and_address_for_print(article_html, loaded_article, settings):
+    url = settings.SITE_URL.rstrip("/") + loaded_article.get_absolute_url()
+    assert f'<p class="print-masthead">{settings.SITE_NAME} · {url}</p>' in article_html

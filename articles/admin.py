@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -43,7 +44,9 @@ class ReviewActions:
     def review_view(self, request, object_id):
         if not self.has_review_permission(request):
             raise PermissionDenied
-        article = get_object_or_404(Article, pk=object_id)
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         form = ReviewForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             reviews.mark_reviewed(article, by=request.user, **form.cleaned_data)

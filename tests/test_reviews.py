@@ -209,3 +209,10 @@ def test_loading_again_never_adds_a_review_date(loaded_article):
     call_command("load_article", stdout=io.StringIO())
     loaded_article.refresh_from_db()
     assert loaded_article.last_reviewed is None
+
+
+@pytest.mark.parametrize("object_id", ["abc", "-1", "0", "99999999999999999999", "%00", "1.5"])
+def test_a_review_page_for_no_such_article_leads_back_to_the_list(reviewer_client, loaded_article, object_id):
+    response = reviewer_client.get(f"/admin/articles/article/{object_id}/review/")
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")

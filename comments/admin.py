@@ -151,6 +151,13 @@ class CommentAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def view_on_site(self, comment):
+        # Readers' address once published; until then the moderators' own
+        # view of it in place, never a 404.
+        if comment.status == Status.APPROVED and comment.article.is_published:
+            return comment.get_absolute_url()
+        return reverse("articles:comment_in_place", args=[comment.pk])
+
     def has_moderate_permission(self, request):
         return request.user.has_perm(MODERATE_PERMISSION)
 

@@ -13,4 +13,5 @@ urlpatterns = [
         views.comment_received,
         name="comment_received",
     ),
+    path("comments/<int:pk>/in-place/", views.comment_in_place, name="comment_in_place"),
 ]

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_safe
 
 from articles import versions
+from comments.models import MODERATE_PERMISSION, Comment, Status
 from comments.submission import THANKS, received_comment
 
 from .renderer import render_article_page
@@ -31,6 +32,28 @@ def comment_received(request, slug, receipt):
     them. Its address is theirs for a short while; after that it leads to the
     shared page."""
     article = published_or_404(slug)
-    if received_comment(receipt, article=article) is None:
+    comment = received_comment(receipt, article=article)
+    if comment is None:
         return redirect(f"{article.get_absolute_url()}#comments")
-    return render_article_page(request, article, message=THANKS)
+    # Their comment in place until a moderator decides; one held as spam
+    # waits for review too, as far as the reader is told. An approved one is
+    # in the list already, and a rejected one is not shown as waiting.
+    waiting = comment if comment.status in (Status.PENDING, Status.SPAM) else None
+    return render_article_page(request, article, pending_comment=waiting, message=THANKS)
+
+
+@require_safe
+def comment_in_place(request, pk):
+    """A moderator's view of a comment readers cannot see, in place on its
+    article page (the admin's "View on site"). Anyone else, editors
+    included, finds nothing here."""
+    if not request.user.has_perm(MODERATE_PERMISSION):
+        raise Http404("No such page.")
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    if comment.status == Status.APPROVED and comment.article.is_published:
+        return redirect(comment.get_absolute_url())
+    banner = (
+        f"Only moderators see this page. The comment by {comment.name} is "
+        f"{comment.get_status_display().lower()}: readers do not see it."
+    )
+    return render_article_page(request, comment.article, pending_comment=comment, banner=banner)

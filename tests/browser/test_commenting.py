@@ -63,7 +63,10 @@ def test_reader_follows_the_contents_writes_with_emoji_and_line_breaks_and_is_to
 
     expect(page.get_by_role("status")).to_have_text(THANKS)
     expect(page.locator("#comments")).to_be_in_viewport()
-    expect(page.locator("#comments")).not_to_contain_text("My family")
+    # Their own comment, in place, marked as waiting for a moderator.
+    mine = page.locator("#comments .comment--pending")
+    expect(mine).to_contain_text("My family")
+    expect(mine).to_contain_text("Awaiting review")
     comment = Comment.objects.get()
     assert comment.body == text.normalise(typed)
     assert comment.status == Status.PENDING

@@ -251,3 +251,14 @@ def test_every_moderation_decision_opens_from_the_log(moderator_client, queue):
     for decision in ModerationDecision.objects.all():
         response = moderator_client.get(reverse("admin:comments_moderationdecision_change", args=[decision.pk]))
         assert response.status_code == 200
+
+
+def test_queue_search_finds_an_address_in_any_unicode_case(moderator_client, article):
+    comment = Comment.objects.create(article=article, name="G", email="gdpr@über.example", body="b")
+    response = moderator_client.get(CHANGELIST, {"q": "GDPR@ÜBER"})
+    assert list(response.context["cl"].result_list) == [comment]
+
+
+def test_staff_who_may_not_see_emails_cannot_find_comments_by_address(viewer_client, article):
+    Comment.objects.create(article=article, name="G", email="gdpr@über.example", body="b")
+    assert list(viewer_client.get(CHANGELIST, {"q": "gdpr@über"}).context["cl"].result_list) == []

@@ -8,8 +8,8 @@ import threading
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import close_old_connections
 from django.core.mail import EmailMessage, get_connection
+from django.db import close_old_connections
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone

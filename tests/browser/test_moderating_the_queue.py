@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 from comments.models import Comment, Status
 
 
-
 @pytest.fixture
 def pending_three(site, loaded_article):
     return [

@@ -22,9 +22,6 @@ from .models import Comment
 # timestamp) but stay filterable: comments held for them are still stored.
 REASON_KINDS = {
     "honeypot": ("Honeypot filled in", "hidden honeypot field"),
-    "token": ("Missing or invalid form timestamp", "signed timestamp"),
-    "fast": ("Sent too fast", "seconds after the form was served"),
-    "stale": ("Form too old", "Sent from a form served more than"),
     "links": ("Too many links", " links (the limit"),
     "blocklist": ("Blocklisted words", "Matches the blocklist"),
 }

@@ -1,6 +1,8 @@
 """gunicorn settings for `make run` and the container; each can be overridden from the environment."""
 
 import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -52,7 +54,19 @@ logconfig_dict = {
 }
 
 
+# The outbox's sender runs beside the web workers, started and stopped with
+# them, so that `make run` and the container deliver comment emails with
+# nothing else to set up. OUTBOX_SENDER=0 leaves it to cron
+# (`manage.py send_outbox`) or a process of its own.
+OUTBOX_SENDER = env.boolean("OUTBOX_SENDER", True)
+
+
 def when_ready(server):
+    if OUTBOX_SENDER:
+        server.outbox_sender = subprocess.Popen(
+            [sys.executable, "manage.py", "send_outbox", "--loop"], cwd=Path(__file__).resolve().parent
+        )
+        server.log.info("Started the outbox sender (pid %s)", server.outbox_sender.pid)
     # `make run` sets ANNOUNCE_URL: tell the person at the terminal where the
     # site is, after gunicorn's own start-up lines.
     if url := env.string("ANNOUNCE_URL"):
@@ -62,3 +76,13 @@ def when_ready(server):
             "Stop the server with Ctrl-C.\n",
             flush=True,
         )
+
+
+def on_exit(server):
+    sender = getattr(server, "outbox_sender", None)
+    if sender and sender.poll() is None:
+        sender.send_signal(signal.SIGTERM)
+        try:
+            sender.wait(timeout=graceful_timeout)
+        except subprocess.TimeoutExpired:
+            sender.kill()

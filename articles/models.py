@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .markup import SUPPORTED_MARKDOWN, MarkupRefused, render_markdown
+from .validators import single_line
 
 
 # Ids the article page uses for itself (see templates/, and the ids crispy
@@ -34,7 +35,9 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
-    title = models.CharField(max_length=200)
+    title = models.CharField(
+        max_length=200, validators=(single_line,), help_text="One line; also the subject of comment emails."
+    )
     slug = models.SlugField(
         max_length=100, unique=True, help_text="The article's address: /articles/<slug>/. Changing it breaks links to it."
     )

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import moderation, privacy, spam, text
-from .models import MODERATE_PERMISSION, Comment, ModerationDecision, Status
+from .models import MODERATE_PERMISSION, Comment, DeliveryAttempt, ModerationDecision, OutboundEmail, Status
 from .templatetags.comment_admin import LAST_DECISION
 
 
@@ -117,6 +117,8 @@ class CommentAdmin(admin.ModelAdmin):
         "spam_reasons",
         "notify_on_publish",
         "publication_notice_sent_at",
+        "notify_on_reply",
+        "reply_notice_sent_at",
         "ip_hmac",
         "user_agent",
         "decision_history",
@@ -132,6 +134,8 @@ class CommentAdmin(admin.ModelAdmin):
         "spam_reasons",
         "notify_on_publish",
         "publication_notice_sent_at",
+        "notify_on_reply",
+        "reply_notice_sent_at",
         "ip_hmac",
         "user_agent",
         "decision_history",
@@ -374,6 +378,39 @@ class ModerationDecisionAdmin(admin.ModelAdmin):
     list_filter = ("to_status", "by")
     list_select_related = ("comment__article", "by")
     date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    fields = ("at", "error")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """The outbox, to look into: the sender (`manage.py send_outbox`) does the work."""
+
+    list_display = ("subject", "kind", "created_at", "due_at", "attempts", "sent_at", "cancelled_at", "failed_at")
+    list_filter = ("kind", ("sent_at", admin.EmptyFieldListFilter), ("failed_at", admin.EmptyFieldListFilter))
+    fields = ("kind", "comment", "to", "subject", "body", "created_at", "due_at", "attempts", "sent_at",
+              "cancelled_at", "failed_at")
+    readonly_fields = fields
+    inlines = (DeliveryAttemptInline,)
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, LayoutObject
 from django import forms
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -38,12 +39,18 @@ class CommentForm(forms.ModelForm):
 
     class Meta:
         model = Comment
-        fields = ("name", "email", "body", "notify_on_publish")
-        labels = {"name": "Name", "email": "Email", "notify_on_publish": "Email me when my comment is published"}
+        fields = ("name", "email", "body", "notify_on_publish", "notify_on_reply")
+        labels = {
+            "name": "Name",
+            "email": "Email",
+            "notify_on_publish": "Email me when my comment is published",
+            "notify_on_reply": "Email me when someone replies",
+        }
         help_texts = {
             "name": "",
             "email": "Never published publicly.",
             "notify_on_publish": "One email, to the address above, when a moderator approves your comment.",
+            "notify_on_reply": "One email per published reply. Every email has a link to stop them.",
         }
         error_messages = {
             "name": {
@@ -60,6 +67,12 @@ class CommentForm(forms.ModelForm):
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
+        # Only the site team's replies go without an address.
+        self.fields["email"].required = True
+        notices = ("notify_on_publish", "notify_on_reply")
+        if not settings.COMMENTS_EMAILS:
+            for name in notices:
+                del self.fields[name]
         for name in ("name", "email"):
             # The server enforces every limit with a message; the browser
             # silently cutting pasted text would lose the reader's input.
@@ -76,7 +89,7 @@ class CommentForm(forms.ModelForm):
             Field("email", autocomplete="email", spellcheck="false"),
             Field("body"),
             Partial("comments/_char_count.html"),
-            Field("notify_on_publish"),
+            *(Field(name) for name in notices if name in self.fields),
             Div(
                 Field("website", tabindex="-1", autocomplete="off"),
                 css_class="comment-form__trap",

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.validators import single_line
 
 from . import text
 
@@ -42,9 +43,41 @@ class Comment(models.Model):
     NAME_MAX_LENGTH = 80
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
-    name = models.CharField(max_length=NAME_MAX_LENGTH, help_text="Shown with the comment once it is approved.")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replies",
+        editable=False,
+        help_text="The top-level comment this one replies to. Threads are one level deep, and a comment with "
+        "replies is never deleted with them: erasing it blanks it instead.",
+    )
+    by_site_team = models.BooleanField(
+        "from the site team",
+        default=False,
+        editable=False,
+        help_text="Written by staff as the site: published at once, shown marked, without an email address.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="The staff member who wrote a site-team reply.",
+    )
+    name = models.CharField(
+        max_length=NAME_MAX_LENGTH,
+        validators=(single_line,),
+        help_text="Shown with the comment once it is approved. One line.",
+    )
     email = models.EmailField(
-        max_length=254, help_text="Never published. Only moderators see it, to answer data-protection requests."
+        max_length=254,
+        blank=True,
+        help_text="Never published. Only moderators see it, to answer data-protection requests. "
+        "Empty for the site team's replies and for erased comments.",
     )
     body = models.TextField(
         help_text=f"Plain text, at most {text.MAX_LENGTH} characters as a reader counts them; "
@@ -84,7 +117,18 @@ class Comment(models.Model):
     notify_on_publish = models.BooleanField(
         "email me when published", default=False, help_text="The commenter asked for one email when it is approved."
     )
-    publication_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    publication_notice_sent_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Set when the mail server accepted that email."
+    )
+    notify_on_reply = models.BooleanField(
+        "email me about replies", default=False, help_text="The commenter asked for one email per published reply."
+    )
+    reply_notice_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="For a reply: when the mail server accepted the email telling the commenter replied to.",
+    )
     spam_reasons = models.TextField(
         blank=True, editable=False, help_text="Why the comment was held as spam when it arrived, one reason per line."
     )
@@ -106,6 +150,9 @@ class Comment(models.Model):
             # Newlines are stored as LF, so the length above is the reader's count.
             models.CheckConstraint(condition=~models.Q(body__contains="\r"), name="comment_body_newlines_are_lf"),
             models.CheckConstraint(condition=models.Q(status__in=Status.values), name="comment_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(by_site_team=False) | models.Q(email=""), name="comment_site_team_has_no_email"
+            ),
         )
 
     def __str__(self):
@@ -137,3 +184,89 @@ class ModerationDecision(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class OutboundEmailQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at=None, cancelled_at=None, failed_at=None)
+
+    def due(self, now):
+        return self.unsent().filter(due_at__lte=now)
+
+
+class OutboundEmail(models.Model):
+    """One email in the outbox. It is written in the same transaction as the
+    event it tells of, so a crash can lose neither without the other, and the
+    sender (comments/outbox.py) takes it from here."""
+
+    class Kind(models.TextChoices):
+        MODERATOR_NOTICE = "moderator", "New comment, to a moderator"
+        PUBLICATION_NOTICE = "published", "Comment published, to its commenter"
+        REPLY_NOTICE = "reply", "New reply, to the commenter replied to"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="emails",
+        help_text="The comment the email is about (for a reply notice: the reply).",
+    )
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300, help_text="One line.")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    due_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="Not sent before this time: the end of a decision's undo window, then the next retry.",
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the mail server accepted it.")
+    cancelled_at = models.DateTimeField(
+        null=True, blank=True, help_text="The decision it told of was undone, or the address unsubscribed."
+    )
+    failed_at = models.DateTimeField(null=True, blank=True, help_text="When the sender gave up retrying.")
+
+    objects = OutboundEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name = "outgoing email"
+        indexes = (models.Index(fields=("sent_at", "due_at"), name="outboundemail_sent_due"),)
+        constraints = (
+            # However often a comment is approved, undone and approved again,
+            # one live email of each kind per comment and address.
+            models.UniqueConstraint(
+                fields=("comment", "kind", "to"),
+                condition=models.Q(cancelled_at=None),
+                name="outboundemail_once_per_comment",
+            ),
+        )
+
+    def __str__(self):
+        return self.subject
+
+
+class DeliveryAttempt(models.Model):
+    email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE, related_name="delivery_attempts")
+    at = models.DateTimeField(default=timezone.now)
+    error = models.TextField(blank=True, help_text="Empty when the mail server accepted the email.")
+
+    class Meta:
+        ordering = ("at", "pk")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S}: {self.error or 'accepted'}"
+
+
+class EmailOptOut(models.Model):
+    """An address that asked for no more comment emails. Kept as a hash, so
+    the list of people who unsubscribed holds no addresses."""
+
+    address_hash = models.CharField(max_length=64, unique=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "email opt-out"
+
+    def __str__(self):
+        return f"Opt-out {self.address_hash[:12]}…"

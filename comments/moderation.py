@@ -1,21 +1,21 @@
 """Every change of a comment's status goes through moderate(), from the
 queue's buttons, the admin's bulk actions, the change form and an undo alike,
-so each one leaves the same record."""
+so each one leaves the same record. The emails a change owes are written to
+the outbox in the same transaction."""
 
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import notifications
-from .models import Comment, ModerationDecision, Status
+from . import notifications, outbox
+from .models import ModerationDecision, Status
 
 
 def receive(comment, *, spam_reasons):
     """Store a reader's new comment: held as spam with its reasons, or pending
-    with an email to the moderators once it is safely saved."""
+    with an email to the moderators."""
     if spam_reasons:
         comment.status = Status.SPAM
         comment.spam_reasons = "\n".join(spam_reasons)
@@ -24,7 +24,7 @@ def receive(comment, *, spam_reasons):
     with transaction.atomic():
         comment.save()
         if comment.status == Status.PENDING:
-            transaction.on_commit(partial(notifications.notify_moderators, comment))
+            notifications.notify_moderators(comment)
     return comment
 
 
@@ -38,14 +38,13 @@ def moderate(comment, *, to, by):
         decision = ModerationDecision.objects.create(
             comment=comment, from_status=comment.status, to_status=to, by=by, at=now
         )
+        if comment.status == Status.APPROVED:
+            # Taken back (an undo, or a later change of mind): the emails
+            # announcing it that have not left yet never will.
+            outbox.cancel_decision_emails(comment)
         comment.status, comment.moderated_at, comment.moderated_by = to, now, by
         comment.save(update_fields=("status", "moderated_at", "moderated_by"))
-        if to == Status.APPROVED and _claim_publication_notice(comment, now):
-            # Not before the undo window has closed, and only if the
-            # approval still stands then.
-            transaction.on_commit(
-                partial(notifications.after_undo_window, notifications.notify_commenter_if_approved, comment.pk)
-            )
+        notifications.decision_made(comment, to=to, at=now)
     return decision
 
 
@@ -66,13 +65,6 @@ def undo(decision, *, by):
     if timezone.now() > undo_deadline(decision):
         raise CannotUndo("It is too late to undo this; change the comment's status instead.")
     return moderate(comment, to=decision.from_status, by=by)
-
-
-def _claim_publication_notice(comment, now):
-    # The conditional update lets exactly one approval send the notice, however
-    # often the comment goes back and forth.
-    unsent = Comment.objects.filter(pk=comment.pk, notify_on_publish=True, publication_notice_sent_at=None)
-    return unsent.update(publication_notice_sent_at=now) == 1
 
 
 def approve(comment, *, by):

@@ -7,12 +7,13 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Comment, Status
 
-EXPORTED_FIELDS = ("name", "email", "body", "status", "notify_on_publish", "user_agent")
+EXPORTED_FIELDS = ("name", "email", "body", "status", "notify_on_publish", "notify_on_reply", "user_agent")
 
 
 def export_comments(email):
@@ -32,17 +33,32 @@ def export_comments(email):
 def _delete(comments):
     """Delete the comments with everything that names them: their moderation
     decisions (by cascade) and the admin's log entries, whose descriptions
-    carry the commenter's name. Returns how many comments went."""
+    carry the commenter's name. A comment that others replied to is blanked
+    instead (name, address, text and traces gone; shown as "Comment
+    removed"), since deleting it would take their replies too. Returns how
+    many comments were erased."""
     with transaction.atomic():
-        pks = [str(pk) for pk in comments.values_list("pk", flat=True)]
-        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Comment), object_id__in=pks).delete()
-        _, deleted = Comment.objects.filter(pk__in=pks).delete()
-    return deleted.get(Comment._meta.label, 0)
+        pks = set(comments.values_list("pk", flat=True))
+        others_replies = Comment.objects.filter(parent=OuterRef("pk")).exclude(pk__in=pks)
+        answered = list(Comment.objects.filter(pk__in=pks).filter(Exists(others_replies)))
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Comment), object_id__in=[str(pk) for pk in pks]
+        ).delete()
+        doomed = Comment.objects.filter(pk__in=pks - {comment.pk for comment in answered})
+        # Replies first: a comment cannot be deleted before its replies.
+        _, replies = doomed.exclude(parent=None).delete()
+        _, others = doomed.delete()
+        for comment in answered:
+            comment.name = comment.email = comment.body = comment.ip_hmac = comment.user_agent = ""
+            comment.status = Status.REJECTED
+            comment.notify_on_publish = comment.notify_on_reply = False
+            comment.save()
+    label = Comment._meta.label
+    return replies.get(label, 0) + others.get(label, 0) + len(answered)
 
 
 def erase_comments(email):
-    """Delete every comment from this address, with its moderation records
-    and admin log entries. Returns how many comments were erased."""
+    """Erase every comment from this address (see _delete). Returns how many."""
     return _delete(Comment.objects.by_email(email))
 
 
@@ -62,6 +78,8 @@ def purge(*, now=None):
     # Spam held on arrival was never moderated: its age counts from arrival.
     refused = (
         Comment.objects.filter(status__in=(Status.REJECTED, Status.SPAM))
+        # A comment already blanked because others replied to it stays for them.
+        .exclude(body="")
         .alias(refused_at=Coalesce("moderated_at", "created_at"))
         .filter(refused_at__lt=refused_before)
     )

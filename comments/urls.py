@@ -10,4 +10,5 @@ urlpatterns = [
     path("comments/feed/", LatestCommentsFeed(), name="feed"),
     path("comments/<int:pk>/", views.comment_permalink, name="permalink"),
     path("privacy/", views.privacy_notice, name="privacy"),
+    path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -2,12 +2,14 @@ from django.conf import settings
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article
 from ta1.cross_origin import cross_origin_protection
 
-from . import spam
+from . import outbox, spam
 from .models import Comment
 from .submission import Outcome, receipt, submit
 
@@ -58,3 +60,20 @@ def privacy_notice(request):
             "contact": settings.PRIVACY_CONTACT,
         },
     )
+# RFC 8058: a mail client sends the one-click unsubscribe as a POST without
+# cookies or a form token; the signed link itself is the proof. A GET only
+# shows the button, so a link scanner opening it unsubscribes no one.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token):
+    digest = outbox.unsubscribe_digest(token)
+    if digest is None:
+        response = render(request, "comments/unsubscribe.html", {"invalid": True}, status=404)
+    elif request.method == "POST":
+        outbox.unsubscribe(digest)
+        response = render(request, "comments/unsubscribe.html", {"done": True})
+    else:
+        response = render(request, "comments/unsubscribe.html", {})
+    response["X-Robots-Tag"] = "noindex"
+    add_never_cache_headers(response)
+    return response

@@ -260,9 +260,9 @@ EMAIL_USE_SSL = env.boolean("EMAIL_USE_SSL")
 # server hold it for long.
 EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 10, minimum=1, unit="a number of seconds")
 # Mail is printed to the console until a mail server is named.
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_BACKEND = env.string(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if env.string("EMAIL_HOST") else "django.core.mail.backends.console.EmailBackend",
+    "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if env.string("EMAIL_HOST") else CONSOLE_EMAIL_BACKEND
 )
 
 # Comments. Every threshold is read from the environment so that a load test
@@ -273,12 +273,17 @@ COMMENTS_RATE_WINDOW = env.integer("COMMENTS_RATE_WINDOW", 600, minimum=1, unit=
 COMMENTS_LINK_LIMIT = env.integer("COMMENTS_LINK_LIMIT", 2, minimum=1, unit="a number of links")
 COMMENTS_BLOCKLIST = env.items("COMMENTS_BLOCKLIST")
 COMMENTS_DUPLICATE_WINDOW = env.integer("COMMENTS_DUPLICATE_WINDOW", 300, unit="a number of seconds")
+# Comment emails (moderator notices, "published", "someone replied"). On by
+# default where mail can leave: locally it is printed, in production it
+# needs a mail server, and printing readers' notices to a server's log
+# instead of sending them would lose them silently.
+COMMENTS_EMAILS = env.boolean("COMMENTS_EMAILS", bool(env.string("EMAIL_HOST")) or not PRODUCTION)
+if PRODUCTION and COMMENTS_EMAILS and EMAIL_BACKEND == CONSOLE_EMAIL_BACKEND:
+    raise ImproperlyConfigured(
+        "Comment emails are on but EMAIL_BACKEND prints mail to the console: set EMAIL_HOST, "
+        "or COMMENTS_EMAILS=0 to turn comment emails off."
+    )
 COMMENTS_NOTIFY_MODERATORS = env.boolean("COMMENTS_NOTIFY_MODERATORS", True)
-# Comment emails are sent from a background thread once the comment is saved,
-# so the reader never waits for them; the timeout keeps a slow mail server
-# from tying up threads.
-COMMENTS_EMAIL_TIMEOUT = env.integer("COMMENTS_EMAIL_TIMEOUT", 3, minimum=1, unit="a number of seconds")
-COMMENTS_EMAIL_IN_BACKGROUND = env.boolean("COMMENTS_EMAIL_IN_BACKGROUND", True)
 # Retention (manage.py purge_comments): days after which a comment's address
 # hash and user agent are forgotten, and rejected or spam comments deleted.
 COMMENTS_KEEP_TRACES_DAYS = env.integer("COMMENTS_KEEP_TRACES_DAYS", 90, unit="a number of days")
@@ -289,6 +294,14 @@ PRIVACY_CONTACT = env.string("PRIVACY_CONTACT", DEFAULT_FROM_EMAIL)
 # Seconds in which a moderator can undo a decision; no email about the
 # decision leaves before they have passed.
 MODERATION_UNDO_SECONDS = env.integer("MODERATION_UNDO_SECONDS", 10, unit="a number of seconds")
+# The outbox's sender (comments/outbox.py, `manage.py send_outbox`). A failed
+# send is retried after OUTBOX_RETRY_SECONDS, doubling each time up to an
+# hour, until OUTBOX_MAX_ATTEMPTS have failed (about a day with the defaults).
+COMMENTS_EMAIL_TIMEOUT = env.integer("COMMENTS_EMAIL_TIMEOUT", 10, minimum=1, unit="a number of seconds")
+OUTBOX_RETRY_SECONDS = env.integer("OUTBOX_RETRY_SECONDS", 60, minimum=1, unit="a number of seconds")
+OUTBOX_MAX_RETRY_SECONDS = env.integer("OUTBOX_MAX_RETRY_SECONDS", 3600, minimum=1, unit="a number of seconds")
+OUTBOX_MAX_ATTEMPTS = env.integer("OUTBOX_MAX_ATTEMPTS", 30, minimum=1, unit="a number of attempts")
+OUTBOX_POLL_SECONDS = env.integer("OUTBOX_POLL_SECONDS", 5, minimum=1, unit="a number of seconds")
 # Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is
 # believed; with none, the client address is always REMOTE_ADDR.
 TRUSTED_PROXIES = [str(network) for network in env.networks("TRUSTED_PROXIES")]

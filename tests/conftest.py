@@ -1,15 +1,18 @@
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Section
 from articles.reviews import mark_reviewed
 from comments.models import Comment, Status
 from comments.moderation import approve
+from comments.outbox import send_due
 from ta1.pages.shared import local_pages
 
 # Every test must check something: see assertion_count.py.
@@ -25,12 +28,9 @@ def _fast_test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tests read mail.outbox right after the request; the background sending
-    # itself is tested on its own in test_comments_notifications.py.
-    settings.COMMENTS_EMAIL_IN_BACKGROUND = False
-    # Likewise decision emails leave at once; the undo window's delay is
-    # tested on its own in test_moderation_desk.py.
-    settings.MODERATION_UNDO_SECONDS = 0
+    # Whatever the shell says, tests send comment emails to Django's
+    # in-memory mail.outbox when they run the outbox's sender.
+    settings.COMMENTS_EMAILS = True
 
 
 @pytest.fixture
@@ -164,3 +164,20 @@ def moderators_with_email(moderator, django_user_model):
     second.groups.add(Group.objects.get(name="Moderators"))
     django_user_model.objects.create_superuser(username="root", email="root@example.org", password="pw")
     return ["mod.one@example.org", "mod.two@example.org", "root@example.org"]
+
+
+@pytest.fixture
+def deliver():
+    """Run the outbox's sender as `manage.py send_outbox` would, `after`
+    seconds from now (past an undo window, or a retry's delay)."""
+
+    def _deliver(after=0):
+        return send_due(now=timezone.now() + timedelta(seconds=after))
+
+    return _deliver
+
+
+@pytest.fixture
+def past_undo(settings):
+    """Seconds from a moderation decision to a moment its undo window has closed."""
+    return settings.MODERATION_UNDO_SECONDS + 1

@@ -1,24 +1,24 @@
-"""Emails: moderators hear of each new pending comment; a commenter who asked hears once of publication."""
+"""Emails: moderators hear of each new pending comment; a commenter who asked hears once of
+publication, after the decision's undo window. Every email goes through the outbox."""
 
 import re
-import socket
-import threading
 
 import pytest
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
+from django.db import transaction
 
-from comments.models import Comment, Status
-from comments.moderation import approve, reject, return_to_pending
+from comments.models import Comment, OutboundEmail, Status
+from comments.moderation import approve, receive, reject, return_to_pending
 
 
 @pytest.fixture
-def send(post_comment, django_capture_on_commit_callbacks):
-    """Post a comment and run what waits for the transaction to commit, as in production."""
+def send(post_comment, deliver):
+    """Post a comment, then run the outbox's sender."""
 
     def _send(**changes):
-        with django_capture_on_commit_callbacks(execute=True):
-            return post_comment(**changes)
+        response = post_comment(**changes)
+        deliver()
+        return response
 
     return _send
 
@@ -32,7 +32,7 @@ def test_each_moderator_gets_a_separate_email_about_a_new_comment(send, moderato
 def test_moderator_email_links_to_the_comment_in_the_admin_and_performs_nothing(send, moderators_with_email, settings):
     send()
     comment = Comment.objects.get()
-    links = re.findall(r"https?://\S+", mail.outbox[0].body)
+    links = re.findall(r"https?://\S+", mail.outbox[0].body.split("\n-- \n")[0])
     assert links == [f"{settings.SITE_URL}/admin/comments/comment/{comment.pk}/change/"]
 
 
@@ -57,6 +57,12 @@ def test_moderator_notification_can_be_turned_off(send, moderators_with_email, s
     assert mail.outbox == []
 
 
+def test_with_comment_emails_off_nothing_is_written_to_the_outbox(send, moderators_with_email, settings):
+    settings.COMMENTS_EMAILS = False
+    send()
+    assert not OutboundEmail.objects.exists()
+
+
 def test_editors_are_not_emailed_about_comments(send, editor):
     editor.email = "editor@example.org"
     editor.save()
@@ -64,97 +70,147 @@ def test_editors_are_not_emailed_about_comments(send, editor):
     assert mail.outbox == []
 
 
-@pytest.fixture
-def refusing_mail_server(settings):
-    """A real SMTP connection to a port where nothing listens."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+def test_posting_a_comment_sends_nothing_itself_but_writes_the_outbox(post_comment, moderators_with_email):
+    post_comment()
+    assert mail.outbox == []
+    assert sorted(OutboundEmail.objects.values_list("to", flat=True)) == moderators_with_email
 
 
-def test_failing_mail_server_neither_shows_an_error_nor_loses_the_comment(
-    send, moderators_with_email, refusing_mail_server, caplog
-):
-    response = send()
-    assert response.status_code == 302
-    assert Comment.objects.get().status == Status.PENDING
-    assert "Could not email the moderators" in caplog.text
+def test_the_moderator_notice_is_written_in_the_same_transaction_as_the_comment(article, moderators_with_email):
+    comment = Comment(article=article, name="Ada", email="ada@example.org", body="Rolled back.")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        receive(comment, spam_reasons=[])
+        assert OutboundEmail.objects.count() == len(moderators_with_email)
+        raise RuntimeError("the request failed after storing")
+    assert not Comment.objects.exists()
+    assert not OutboundEmail.objects.exists()
 
 
 @pytest.fixture
-def approve_now(moderator, django_capture_on_commit_callbacks):
+def approve_and_deliver(moderator, deliver, past_undo):
     def _approve(comment):
-        with django_capture_on_commit_callbacks(execute=True):
-            approve(comment, by=moderator)
+        approve(comment, by=moderator)
+        deliver(after=past_undo)
 
     return _approve
 
 
-def test_commenter_who_consented_gets_one_email_on_approval(send, approve_now, settings):
+def test_commenter_who_consented_gets_one_email_on_approval(send, approve_and_deliver, settings):
     send(notify_on_publish="on")
     mail.outbox.clear()
     comment = Comment.objects.get()
-    approve_now(comment)
+    approve_and_deliver(comment)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ada@example.org"]
     assert f"{settings.SITE_URL}/comments/{comment.pk}/" in mail.outbox[0].body
 
 
-def test_commenter_without_consent_gets_no_email(send, approve_now):
-    send()
-    mail.outbox.clear()
-    approve_now(Comment.objects.get())
-    assert mail.outbox == []
-
-
-def test_commenter_is_emailed_only_once_however_often_the_comment_is_approved(send, approve_now, moderator):
+def test_the_published_email_waits_for_the_undo_window_to_close(send, moderator, deliver, settings):
     send(notify_on_publish="on")
     mail.outbox.clear()
-    comment = Comment.objects.get()
-    approve_now(comment)
-    return_to_pending(comment, by=moderator)
-    approve_now(comment)
+    approve(Comment.objects.get(), by=moderator)
+    deliver(after=settings.MODERATION_UNDO_SECONDS - 1)
+    assert mail.outbox == []
+    deliver(after=settings.MODERATION_UNDO_SECONDS + 1)
     assert len(mail.outbox) == 1
 
 
-def test_rejection_sends_the_commenter_nothing(send, moderator, django_capture_on_commit_callbacks):
+def test_undoing_an_approval_within_the_window_cancels_its_email(send, moderator, deliver, past_undo):
     send(notify_on_publish="on")
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        reject(Comment.objects.get(), by=moderator)
+    comment = Comment.objects.get()
+    approve(comment, by=moderator)
+    return_to_pending(comment, by=moderator)
+    deliver(after=past_undo)
+    assert mail.outbox == []
+    assert OutboundEmail.objects.get(kind=OutboundEmail.Kind.PUBLICATION_NOTICE).cancelled_at is not None
+
+
+def test_approving_again_after_an_undo_sends_the_email_once(send, moderator, approve_and_deliver):
+    send(notify_on_publish="on")
+    mail.outbox.clear()
+    comment = Comment.objects.get()
+    approve(comment, by=moderator)
+    return_to_pending(comment, by=moderator)
+    approve_and_deliver(comment)
+    assert len(mail.outbox) == 1
+
+
+def test_commenter_without_consent_gets_no_email(send, approve_and_deliver):
+    send()
+    mail.outbox.clear()
+    approve_and_deliver(Comment.objects.get())
     assert mail.outbox == []
 
 
-def test_moderators_are_emailed_only_after_the_comment_is_committed(
-    post_comment, moderators_with_email, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks() as callbacks:
-        post_comment()
+def test_commenter_is_emailed_only_once_however_often_the_comment_is_approved(send, approve_and_deliver, moderator):
+    send(notify_on_publish="on")
+    mail.outbox.clear()
+    comment = Comment.objects.get()
+    approve_and_deliver(comment)
+    return_to_pending(comment, by=moderator)
+    approve_and_deliver(comment)
+    assert len(mail.outbox) == 1
+
+
+def test_rejection_sends_the_commenter_nothing(send, moderator, deliver, past_undo):
+    send(notify_on_publish="on")
+    mail.outbox.clear()
+    reject(Comment.objects.get(), by=moderator)
+    deliver(after=past_undo)
     assert mail.outbox == []
-    assert len(callbacks) == 1
 
 
-class StalledMailServer(EmailBackend):
-    """A mail backend that hangs until the test lets it go."""
+def test_publication_is_recorded_as_notified_only_once_the_email_is_sent(send, moderator, deliver, past_undo):
+    send(notify_on_publish="on")
+    comment = Comment.objects.get()
+    approve(comment, by=moderator)
+    comment.refresh_from_db()
+    assert comment.publication_notice_sent_at is None
+    deliver(after=past_undo)
+    comment.refresh_from_db()
+    assert comment.publication_notice_sent_at is not None
 
-    release = threading.Event()
-
-    def send_messages(self, messages):
-        self.release.wait(timeout=30)
-        return super().send_messages(messages)
 
 
-def test_a_slow_mail_server_does_not_hold_up_the_readers_response(send, moderators_with_email, settings):
-    settings.EMAIL_BACKEND = f"{__name__}.StalledMailServer"
-    settings.COMMENTS_EMAIL_IN_BACKGROUND = True
-    StalledMailServer.release.clear()
-    response = send()
-    assert response.status_code == 302
+@pytest.fixture
+def asker(approved_comment):
+    """An approved comment whose author asked to hear about replies."""
+    approved_comment.notify_on_reply = True
+    approved_comment.save()
+    return approved_comment
+
+
+def reply_to(parent, email="bo@example.org", body="An answer."):
+    return Comment.objects.create(article=parent.article, parent=parent, name="Bo", email=email, body=body)
+
+
+def test_a_commenter_who_asked_gets_one_email_per_published_reply(asker, approve_and_deliver):
+    approve_and_deliver(reply_to(asker, body="First answer."))
+    approve_and_deliver(reply_to(asker, email="cy@example.org", body="Second answer."))
+    assert [message.to for message in mail.outbox] == [["pat@example.org"]] * 2
+    assert "First answer." in mail.outbox[0].body and "Second answer." in mail.outbox[1].body
+    assert "bo@example.org" not in mail.outbox[0].message().as_string()
+
+
+def test_the_reply_email_is_recorded_as_sent_on_the_reply(asker, approve_and_deliver):
+    reply = reply_to(asker)
+    approve_and_deliver(reply)
+    reply.refresh_from_db()
+    assert reply.reply_notice_sent_at is not None
+
+
+def test_no_reply_email_without_consent(approved_comment, approve_and_deliver):
+    approve_and_deliver(reply_to(approved_comment))
     assert mail.outbox == []
-    StalledMailServer.release.set()
-    for thread in threading.enumerate():
-        if thread.name == "comment-email":
-            thread.join(timeout=30)
-    assert len(mail.outbox) == len(moderators_with_email)
+
+
+def test_no_reply_email_about_ones_own_reply(asker, approve_and_deliver):
+    approve_and_deliver(reply_to(asker, email="PAT@example.org"))
+    assert mail.outbox == []
+
+
+def test_no_reply_email_while_the_reply_is_pending(asker, deliver, past_undo):
+    reply_to(asker)
+    deliver(after=past_undo)
+    assert mail.outbox == []

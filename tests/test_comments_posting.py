@@ -57,6 +57,18 @@ def test_email_consent_checkbox_is_unticked(article_html):
     assert "Email me when my comment is published" in article_html
 
 
+def test_replies_consent_checkbox_is_offered_unticked(article_html):
+    checkbox = re.search(r'<input type="checkbox" name="notify_on_reply"[^>]*>', article_html).group(0)
+    assert "checked" not in checkbox
+    assert "Email me when someone replies" in article_html
+
+
+def test_with_comment_emails_off_the_form_offers_no_email(client, article, settings):
+    settings.COMMENTS_EMAILS = False
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "notify_on_publish" not in page and "notify_on_reply" not in page
+
+
 def test_honeypot_is_hidden_from_people_and_assistive_technology(article_html):
     trap = re.search(
         r'<div\s+class="comment-form__trap"\s+aria-hidden="true">(.*?)</div>\s*</div>', article_html, re.S
@@ -114,6 +126,12 @@ def test_consent_is_stored_only_when_ticked(post_comment, client):
     post_comment(body="First.")
     post_comment(body="Second.", notify_on_publish="on")
     assert list(Comment.objects.values_list("body", "notify_on_publish")) == [("First.", False), ("Second.", True)]
+
+
+def test_replies_consent_is_stored_only_when_ticked(post_comment):
+    post_comment(body="First.")
+    post_comment(body="Second.", notify_on_reply="on")
+    assert list(Comment.objects.values_list("body", "notify_on_reply")) == [("First.", False), ("Second.", True)]
 
 
 def receipt_in(response):

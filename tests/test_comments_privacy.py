@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.moderation import approve
+from comments.privacy import erase_comments
 
 
 @pytest.fixture
@@ -182,3 +183,25 @@ def test_a_resubmission_in_another_unicode_case_is_dropped_as_a_duplicate(post_c
     post_comment(email="gdpr@über.example")
     post_comment(email="GDPR@ÜBER.example")
     assert Comment.objects.count() == 1
+
+
+@pytest.fixture
+def answered_thread(article):
+    """Ann's comment with a reply from Bo and one from Ann herself."""
+    ann = Comment.objects.create(article=article, name="Ann", email="ann@example.org", body="Ann asks.", status="approved")
+    Comment.objects.create(article=article, parent=ann, name="Bo", email="bo@example.org", body="Bo answers.", status="approved")
+    Comment.objects.create(article=article, parent=ann, name="Ann", email="ann@example.org", body="Ann thanks.", status="approved")
+    return ann
+
+
+def test_erasing_a_comment_others_replied_to_blanks_it_and_keeps_their_replies(answered_thread):
+    assert erase_comments("ann@example.org") == 2
+    blanked = Comment.objects.get(pk=answered_thread.pk)
+    assert (blanked.name, blanked.email, blanked.body, blanked.status) == ("", "", "", "rejected")
+    assert list(blanked.replies.values_list("body", flat=True)) == ["Bo answers."]
+
+
+def test_erasing_a_comment_answered_only_by_its_own_author_deletes_it_all(answered_thread):
+    Comment.objects.filter(email="bo@example.org").delete()
+    assert erase_comments("ann@example.org") == 2
+    assert not Comment.objects.exists()

@@ -197,3 +197,25 @@ def test_no_mail_is_sent_while_no_admins_are_configured(db, settings, monkeypatc
     break_the_home_page(monkeypatch)
     assert Client(raise_request_exception=False).get("/").status_code == 500
     assert mail.outbox == []
+
+
+def test_production_refuses_to_print_comment_emails_to_the_console():
+    result = run_python(["manage.py", "check"], COMMENTS_EMAILS="1", EMAIL_HOST="", **PRODUCTION)
+    assert result.returncode != 0
+    assert "Comment emails are on but EMAIL_BACKEND prints mail to the console" in result.stderr
+
+
+def test_production_without_a_mail_server_prints_mail_and_turns_comment_emails_off():
+    values = settings_in_subprocess("EMAIL_BACKEND", "COMMENTS_EMAILS", EMAIL_HOST="", COMMENTS_EMAILS="", **PRODUCTION)
+    assert values == {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend", "COMMENTS_EMAILS": False}
+
+
+def test_production_with_a_mail_server_sends_comment_emails_through_it():
+    values = settings_in_subprocess("EMAIL_BACKEND", "COMMENTS_EMAILS", EMAIL_HOST="smtp.example.org", **PRODUCTION)
+    assert values == {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "COMMENTS_EMAILS": True}
+
+
+def test_compose_leaves_the_mail_server_unset_unless_the_operator_names_one():
+    compose = (ROOT / "compose.yaml").read_text()
+    assert "EMAIL_HOST: ${EMAIL_HOST:-}\n" in compose
+    assert "COMMENTS_EMAILS: ${COMMENTS_EMAILS:-}\n" in compose

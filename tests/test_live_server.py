@@ -317,7 +317,8 @@ def test_no_number_of_requests_elsewhere_resets_the_rate_limit(start_server):
 
 def test_the_default_server_runs_several_worker_processes(start_server):
     server = start_server(WEB_CONCURRENCY=None, GUNICORN_THREADS=None)
-    expected = min(2 * (os.cpu_count() or 1) + 1, 8)
+    # The workers, and beside them the outbox's sender.
+    expected = min(2 * (os.cpu_count() or 1) + 1, 8) + 1
     children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
     deadline = time.monotonic() + 30
     while len(children.read_text().split()) < expected and time.monotonic() < deadline:
@@ -369,3 +370,35 @@ def test_a_cross_origin_post_is_refused_by_the_server(server):
         urllib.request.urlopen(request, timeout=60)
     assert refused.value.code == 403
     assert server.stored_comments() == []
+ADD_A_MODERATOR = """
+from django.contrib.auth.models import Group, User
+user = User.objects.create_user("mo", email="mo@example.org", is_staff=True)
+user.groups.add(Group.objects.get(name="Moderators"))
+"""
+UNSENT_EMAILS = "from comments.models import OutboundEmail; print(OutboundEmail.objects.unsent().count())"
+
+
+def test_an_email_written_before_the_server_was_killed_is_sent_by_the_sender_beside_the_restarted_server(
+    start_server,
+):
+    server = start_server(
+        OUTBOX_SENDER="0",
+        OUTBOX_POLL_SECONDS="1",
+        COMMENTS_EMAILS="1",
+        COMMENTS_NOTIFY_MODERATORS="1",
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+    )
+    server.django(ADD_A_MODERATOR)
+    reader = Reader(server.base)
+    reader.open_form()
+    assert reader.send("Eve Early", "eve@example.org", "Tell the moderators.") == 302
+    server.kill()
+    assert server.django(UNSENT_EMAILS).strip() == "1"
+
+    server.env["OUTBOX_SENDER"] = "1"
+    server.start()
+    deadline = time.monotonic() + 60
+    while server.django(UNSENT_EMAILS).strip() != "0":
+        assert time.monotonic() < deadline, server.log_path.read_text()
+        time.sleep(0.5)
+    assert "To: mo@example.org" in server.log_path.read_text()

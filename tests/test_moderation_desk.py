@@ -10,7 +10,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import notifications
 from comments.models import Comment, ModerationDecision, Status
 
 CHANGELIST = reverse("admin:comments_comment_changelist")
@@ -156,28 +155,6 @@ def test_the_undo_form_without_javascript_puts_the_comment_back(moderator_client
 
 
 @pytest.fixture
-def timers(monkeypatch):
-    """Timers the notifications module starts, held instead of run."""
-    started = []
-
-    class HeldTimer:
-        def __init__(self, delay, function, args):
-            self.delay, self.args = delay, args
-
-        def start(self):
-            started.append(self)
-
-        def function(self):
-            # The delayed work itself, here in the test's own thread and
-            # transaction, without the timer thread's connection handling.
-            work, *args = self.args
-            work(*args)
-
-    monkeypatch.setattr(notifications.threading, "Timer", HeldTimer)
-    return started
-
-
-@pytest.fixture
 def consenting_comment(article):
     return Comment.objects.create(
         article=article, name="Cy Consent", email="cy@example.org", body="Tell me.", notify_on_publish=True
@@ -185,40 +162,42 @@ def consenting_comment(article):
 
 
 def test_no_publication_email_leaves_before_the_undo_window_closes(
-    moderator_client, consenting_comment, settings, timers, django_capture_on_commit_callbacks
+    moderator_client, consenting_comment, settings, deliver
 ):
     settings.MODERATION_UNDO_SECONDS = 10
-    with django_capture_on_commit_callbacks(execute=True):
-        moderator_client.post(decide_url(consenting_comment), {"to": Status.APPROVED})
-    assert mail.outbox == [] and [timer.delay for timer in timers] == [10]
-    ModerationDecision.objects.update(at=timezone.now() - timedelta(seconds=10))
-    timers[0].function()
+    moderator_client.post(decide_url(consenting_comment), {"to": Status.APPROVED})
+    deliver(after=9)
+    assert mail.outbox == []
+    deliver(after=11)
     assert [message.to for message in mail.outbox] == [["cy@example.org"]]
 
 
 def test_an_undone_approval_sends_no_email_and_the_next_approval_still_can(
-    moderator_client, consenting_comment, settings, timers, django_capture_on_commit_callbacks
+    moderator_client, consenting_comment, settings, deliver
 ):
     settings.MODERATION_UNDO_SECONDS = 10
-    with django_capture_on_commit_callbacks(execute=True):
-        decision = moderator_client.post(decide_url(consenting_comment), {"to": Status.APPROVED}, **JSON).json()
-        moderator_client.post(undo_url(consenting_comment), {"decision": decision["decision"]})
-    timers[0].function()
+    decision = moderator_client.post(decide_url(consenting_comment), {"to": Status.APPROVED}, **JSON).json()
+    moderator_client.post(undo_url(consenting_comment), {"decision": decision["decision"]})
+    deliver(after=11)
     assert mail.outbox == []
     consenting_comment.refresh_from_db()
     assert consenting_comment.publication_notice_sent_at is None
+    moderator_client.post(decide_url(consenting_comment), {"to": Status.APPROVED})
+    deliver(after=11)
+    assert len(mail.outbox) == 1
 
 
 def test_an_approval_undone_and_made_again_waits_for_the_latest_window(
-    moderator_client, consenting_comment, settings, timers, django_capture_on_commit_callbacks
+    moderator_client, consenting_comment, settings, deliver
 ):
     settings.MODERATION_UNDO_SECONDS = 10
-    with django_capture_on_commit_callbacks(execute=True):
-        decision = moderator_client.post(decide_url(consenting_comment), {"to": Status.APPROVED}, **JSON).json()
-        moderator_client.post(undo_url(consenting_comment), {"decision": decision["decision"]})
-        moderator_client.post(decide_url(consenting_comment), {"to": Status.APPROVED})
-    timers[0].function()
-    assert mail.outbox == [] and len(timers) == 2 and 0 < timers[1].delay <= 10
+    decision = moderator_client.post(decide_url(consenting_comment), {"to": Status.APPROVED}, **JSON).json()
+    moderator_client.post(undo_url(consenting_comment), {"decision": decision["decision"]})
+    moderator_client.post(decide_url(consenting_comment), {"to": Status.APPROVED})
+    deliver(after=9)
+    assert mail.outbox == []
+    deliver(after=11)
+    assert len(mail.outbox) == 1
 
 
 def test_save_and_next_pending_opens_the_next_pending_comment(moderator_client, three_pending):

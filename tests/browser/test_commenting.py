@@ -194,7 +194,8 @@ def test_keyboard_alone_reaches_and_sends_the_comment_form_with_focus_always_vis
     page.keyboard.type("kim.keys@example.org")
     page.keyboard.press("Tab")
     page.keyboard.type("Written without touching a mouse.")
-    for next_stop in (page.locator("#id_notify_on_publish"), page.get_by_role("button", name="Post comment")):
+    stops_after_text = ("#id_notify_on_publish", "#id_notify_on_reply")
+    for next_stop in (*map(page.locator, stops_after_text), page.get_by_role("button", name="Post comment")):
         page.keyboard.press("Tab")
         expect(next_stop).to_be_focused()
         focus = page.evaluate(FOCUS_STYLE)

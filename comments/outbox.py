@@ -1,0 +1,186 @@
+"""The outbox: every comment email is a row written in the same transaction as
+the event it tells of, and a sender outside the request delivers it.
+
+Nothing is lost when the mail server is down or a process is killed: a row
+stays unsent until the server accepted it, each attempt is recorded, and a
+failed one is retried later with a growing delay. Several senders may run at
+once (one beside each app server): each claims a row with a conditional
+update before sending it, so no two send the same row.
+"""
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Comment, DeliveryAttempt, EmailOptOut, OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+Kind = OutboundEmail.Kind
+
+# The comment field each kind marks once the mail server has accepted it.
+SENT_FIELDS = {Kind.PUBLICATION_NOTICE: "publication_notice_sent_at", Kind.REPLY_NOTICE: "reply_notice_sent_at"}
+# Emails that announce a moderation decision; undoing the decision cancels them.
+DECISION_KINDS = (Kind.PUBLICATION_NOTICE, Kind.REPLY_NOTICE)
+# A sender that dies mid-send leaves its claim; another takes the row over
+# after this long (well past any SMTP timeout).
+CLAIM_SECONDS = 300
+UNSUBSCRIBE_SALT = "comments.unsubscribe"
+
+
+def single_line(value, limit=200):
+    """Header text that no content can break: every run of whitespace and
+    control characters, line breaks included, becomes one space."""
+    cleaned = "".join(" " if ch.isspace() or not ch.isprintable() else ch for ch in str(value))
+    cleaned = " ".join(cleaned.split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def address_hash(address):
+    return hashlib.sha256(address.strip().casefold().encode()).hexdigest()
+
+
+def unsubscribe_url(address):
+    token = signing.dumps(address_hash(address), salt=UNSUBSCRIBE_SALT, compress=True)
+    return settings.SITE_URL.rstrip("/") + reverse("comments:unsubscribe", kwargs={"token": token})
+
+
+def opted_out(address):
+    return EmailOptOut.objects.filter(address_hash=address_hash(address)).exists()
+
+
+def unsubscribe_digest(token):
+    """The address hash an unsubscribe token was made for, or None if this
+    site did not make it."""
+    try:
+        return signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+
+
+def unsubscribe(digest):
+    """Stop every comment email to the address with this hash, waiting ones included."""
+    with transaction.atomic():
+        EmailOptOut.objects.get_or_create(address_hash=digest)
+        waiting = [email.pk for email in OutboundEmail.objects.unsent() if address_hash(email.to) == digest]
+        OutboundEmail.objects.filter(pk__in=waiting).update(cancelled_at=timezone.now())
+
+
+def enqueue(*, kind, comment, to, subject, body, not_before=None):
+    """Write one email to the outbox, inside the caller's transaction. Returns
+    it, or None when the address has opted out or this comment already has a
+    live email of this kind to this address."""
+    if not to or opted_out(to):
+        return None
+    email = OutboundEmail(
+        kind=kind,
+        comment=comment,
+        to=to,
+        subject=single_line(subject),
+        body=body,
+        due_at=not_before or timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            email.save()
+    except IntegrityError:
+        return None
+    return email
+
+
+def cancel_decision_emails(comment):
+    """The undo hook: a decision taken back takes back its unsent emails."""
+    return (
+        OutboundEmail.objects.unsent()
+        .filter(comment=comment, kind__in=DECISION_KINDS)
+        .update(cancelled_at=timezone.now())
+    )
+
+
+def build_message(email):
+    """The message as it goes out. The subject was flattened when the email
+    was written; it is flattened again here, so that no row, however it got
+    into the table, can add a header."""
+    link = unsubscribe_url(email.to)
+    body = f"{email.body.rstrip()}\n\n-- \nTo stop these emails, open {link}\n"
+    return EmailMessage(
+        single_line(email.subject),
+        body,
+        to=[single_line(email.to, limit=254)],
+        headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+
+
+def retry_delay(attempts):
+    return timedelta(seconds=min(settings.OUTBOX_RETRY_SECONDS * 2 ** (attempts - 1), settings.OUTBOX_MAX_RETRY_SECONDS))
+
+
+def _claim(pk, now):
+    return OutboundEmail.objects.due(now).filter(pk=pk).update(due_at=now + timedelta(seconds=CLAIM_SECONDS)) == 1
+
+
+def _record(email, now, error=""):
+    with transaction.atomic():
+        DeliveryAttempt.objects.create(email=email, at=now, error=error)
+        email.attempts += 1
+        if not error:
+            email.sent_at = now
+            field = SENT_FIELDS.get(email.kind)
+            if field:
+                Comment.objects.filter(pk=email.comment_id).update(**{field: now})
+        elif email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            email.failed_at = now
+            logger.error("Gave up on email %s (%s) after %d attempts", email.pk, email.get_kind_display(), email.attempts)
+        else:
+            email.due_at = now + retry_delay(email.attempts)
+        email.save(update_fields=("attempts", "sent_at", "failed_at", "due_at"))
+
+
+def send_due(*, now=None, limit=100):
+    """One pass: try every email that is due, oldest first. Returns
+    (sent, failed) counts."""
+    now = now or timezone.now()
+    sent = failed = 0
+    pks = list(OutboundEmail.objects.due(now).order_by("due_at", "pk").values_list("pk", flat=True)[:limit])
+    if not pks:
+        return sent, failed
+    # Opened by the first send, not here: a mail server that is down fails
+    # that send, which is recorded and retried like any other failure.
+    connection = get_connection(timeout=settings.COMMENTS_EMAIL_TIMEOUT)
+    try:
+        for pk in pks:
+            if not _claim(pk, now):
+                continue
+            email = OutboundEmail.objects.get(pk=pk)
+            try:
+                if connection.send_messages([build_message(email)]) != 1:
+                    raise RuntimeError("The mail backend did not accept the message.")
+            except Exception as error:
+                # Whatever went wrong (refused connection, timeout, rejected
+                # address), the email stays in the outbox for the next try.
+                logger.warning("Could not send email %s (attempt %d): %r", pk, email.attempts + 1, error)
+                _record(email, now, error=repr(error))
+                failed += 1
+                _close(connection)
+            else:
+                _record(email, now)
+                sent += 1
+    finally:
+        _close(connection)
+    return sent, failed
+
+
+def _close(connection):
+    try:
+        connection.close()
+    except Exception:
+        # A connection that broke mid-send may fail to close as well; the
+        # next send opens a new one.
+        logger.debug("Closing the mail connection failed", exc_info=True)

@@ -14,7 +14,15 @@ from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import moderation, privacy, spam, text
-from .models import MODERATE_PERMISSION, Comment, DeliveryAttempt, ModerationDecision, OutboundEmail, Status
+from .models import (
+    MODERATE_PERMISSION,
+    REPLY_AS_SITE_PERMISSION,
+    Comment,
+    DeliveryAttempt,
+    ModerationDecision,
+    OutboundEmail,
+    Status,
+)
 from .templatetags.comment_admin import LAST_DECISION
 
 
@@ -109,6 +117,8 @@ class CommentAdmin(admin.ModelAdmin):
     fields = (
         "status",
         "article",
+        ("parent", "in_reply_to"),
+        ("by_site_team", "author"),
         "name",
         "email",
         "body",
@@ -125,6 +135,10 @@ class CommentAdmin(admin.ModelAdmin):
     )
     readonly_fields = (
         "article",
+        "parent",
+        "in_reply_to",
+        "by_site_team",
+        "author",
         "name",
         "email",
         "body",
@@ -160,6 +174,13 @@ class CommentAdmin(admin.ModelAdmin):
         if comment.status == Status.APPROVED and comment.article.is_published:
             return comment.get_absolute_url()
         return reverse("articles:comment_in_place", args=[comment.pk])
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context.update(
+            can_reply_as_site=request.user.has_perm(REPLY_AS_SITE_PERMISSION),
+            can_moderate=self.has_moderate_permission(request),
+        )
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def has_moderate_permission(self, request):
         return request.user.has_perm(MODERATE_PERMISSION)

@@ -3,12 +3,11 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-
 from .models import Comment
 
 
 class LatestCommentsFeed(Feed):
-    """Approved comments, newest first. Carries names and text only: never an email address."""
+    """Approved comments and replies, newest first. Carries names and text only: never an email address."""
 
     feed_type = Atom1Feed
     subtitle = "Reader comments, published after review by a moderator."
@@ -24,10 +23,13 @@ class LatestCommentsFeed(Feed):
         return reverse("comments:feed")
 
     def items(self):
-        return Comment.objects.public().select_related("article").order_by("-created_at", "-pk")[: self.items_shown]
+        return Comment.objects.public().select_related("article", "parent").order_by("-created_at", "-pk")[: self.items_shown]
 
     def item_title(self, comment):
-        return f"{comment.name} on {comment.article.title}"
+        if comment.parent is None:
+            return f"{comment.name} on {comment.article.title}"
+        answered = "a removed comment" if comment.parent.is_removed else comment.parent.name
+        return f"{comment.name} replied to {answered} on {comment.article.title}"
 
     def item_description(self, comment):
         return comment.body_html

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from . import spam, text
+from . import replies, spam, text
 from .models import Comment
 
 
@@ -17,6 +17,19 @@ class Partial(LayoutObject):
 
     def render(self, form, context, **kwargs):
         return render_to_string(self.template, context.flatten())
+
+
+def clean_body(value):
+    body = text.normalise(value)
+    if not body:
+        raise forms.ValidationError("Enter your comment.", code="required")
+    if len(body) > text.MAX_LENGTH:
+        raise forms.ValidationError(
+            "Comments can be at most %(limit)d characters (you wrote %(count)d).",
+            code="max_length",
+            params={"limit": text.MAX_LENGTH, "count": len(body)},
+        )
+    return body
 
 
 class CommentForm(forms.ModelForm):
@@ -34,6 +47,12 @@ class CommentForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 8, "cols": 40}),
         help_text=f"You can enter up to {text.MAX_LENGTH} characters.",
         error_messages={"required": "Enter your comment."},
+    )
+    reply_to = forms.ModelChoiceField(
+        queryset=Comment.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "The comment you are replying to is no longer published."},
     )
     website = forms.CharField(label="Leave this field empty", required=False)
 
@@ -67,6 +86,7 @@ class CommentForm(forms.ModelForm):
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
         self.article = article
+        self.fields["reply_to"].queryset = Comment.objects.public().filter(article=article)
         # Only the site team's replies go without an address.
         self.fields["email"].required = True
         notices = ("notify_on_publish", "notify_on_reply")
@@ -95,6 +115,7 @@ class CommentForm(forms.ModelForm):
                 css_class="comment-form__trap",
                 aria_hidden="true",
             ),
+            Field("reply_to"),
             Partial("comments/_form_actions.html"),
         )
 
@@ -107,16 +128,15 @@ class CommentForm(forms.ModelForm):
         return max(0, self.body_length - text.MAX_LENGTH)
 
     def clean_body(self):
-        body = text.normalise(self.cleaned_data["body"])
-        if not body:
-            raise forms.ValidationError("Enter your comment.", code="required")
-        if len(body) > text.MAX_LENGTH:
-            raise forms.ValidationError(
-                "Comments can be at most %(limit)d characters (you wrote %(count)d).",
-                code="max_length",
-                params={"limit": text.MAX_LENGTH, "count": len(body)},
-            )
-        return body
+        return clean_body(self.cleaned_data["body"])
+
+    def save(self, commit=True):
+        comment = super().save(commit=False)
+        if self.cleaned_data.get("reply_to"):
+            replies.place(comment, answering=self.cleaned_data["reply_to"])
+        if commit:
+            comment.save()
+        return comment
 
     def spam_reasons(self):
         data = self.cleaned_data
@@ -126,3 +146,26 @@ class CommentForm(forms.ModelForm):
             body=data["body"],
             honeypot=data["website"],
         )
+
+
+class SiteReplyForm(forms.Form):
+    """The site team's reply: text only; it is signed as the site."""
+
+    max_length = text.MAX_LENGTH
+
+    body = forms.CharField(
+        label="Reply as the site team",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 40}),
+        help_text=f"Published at once, signed “Site team”. Up to {text.MAX_LENGTH} characters.",
+        error_messages={"required": "Enter your reply."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The page holds the <form> and its two buttons (reply; approve and reply).
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_body(self):
+        return clean_body(self.cleaned_data["body"])

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -19,6 +20,9 @@ class Status(models.TextChoices):
 
 
 MODERATE_PERMISSION = "comments.moderate_comment"
+REPLY_AS_SITE_PERMISSION = "comments.reply_as_site"
+# How the site team's replies are signed and marked on the page.
+SITE_TEAM_NAME = "Site team"
 
 
 class CommentQuerySet(models.QuerySet):
@@ -32,8 +36,21 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Status.PENDING)
 
+    def threads(self):
+        """The top-level comments readers see, oldest first, each with its
+        approved replies in `shown_replies`: the approved ones, and a removed
+        one whose thread still holds approved replies (shown as removed)."""
+        answered = Comment.objects.filter(parent=OuterRef("pk"), status=Status.APPROVED)
+        replies = Prefetch("replies", queryset=Comment.objects.approved().select_related("in_reply_to"), to_attr="shown_replies")
+        return self.filter(parent=None).filter(Q(status=Status.APPROVED) | Exists(answered)).prefetch_related(replies)
+
     def by_email(self, email):
-        return self.filter(email_key=text.email_key(email))
+        key = text.email_key(email)
+        if not key:
+            # The site team's replies and erased comments have no address;
+            # no one's data-protection request may reach them.
+            return self.none()
+        return self.filter(email_key=key)
 
     def with_links(self):
         return self.filter(link_count__gt=0)
@@ -52,6 +69,15 @@ class Comment(models.Model):
         editable=False,
         help_text="The top-level comment this one replies to. Threads are one level deep, and a comment with "
         "replies is never deleted with them: erasing it blanks it instead.",
+    )
+    in_reply_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="The comment the reader answered: the parent, or a reply in its thread.",
     )
     by_site_team = models.BooleanField(
         "from the site team",
@@ -137,7 +163,10 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ("created_at", "pk")
-        permissions = (("moderate_comment", "Can moderate comments and see commenters' email addresses"),)
+        permissions = (
+            ("moderate_comment", "Can moderate comments and see commenters' email addresses"),
+            ("reply_as_site", "Can reply to published comments as the site team"),
+        )
         indexes = (
             models.Index(fields=("article", "status", "created_at"), name="comment_article_status_created"),
             # The rate limit counts one address's recent comments.
@@ -160,6 +189,11 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    @property
+    def is_removed(self):
+        """Shown as "Comment removed": rejected, marked as spam or erased after others replied."""
+        return self.status != Status.APPROVED
 
     def save(self, *args, **kwargs):
         self.body = text.normalise(self.body)

@@ -57,22 +57,25 @@ def notify_commenter(comment, *, decided_at):
 
 
 def notify_replied_to(reply, *, not_before):
-    """One email per published reply to the commenter replied to, if they
-    asked for it; never for their own reply, never about a removed comment."""
-    parent = reply.parent
-    if not (settings.COMMENTS_EMAILS and parent and parent.notify_on_reply and parent.email):
+    """One email per published reply to each commenter it answers (the
+    thread's first and the one replied to) who asked for it; never about
+    their own reply, never to the author of a removed comment."""
+    if not (settings.COMMENTS_EMAILS and reply.parent_id):
         return
-    if parent.status != Status.APPROVED or reply.email.casefold() == parent.email.casefold():
-        return
-    context = {"reply": reply, "parent": parent, "reply_url": absolute(reply.get_absolute_url())}
-    outbox.enqueue(
-        kind=Kind.REPLY_NOTICE,
-        comment=reply,
-        to=parent.email,
-        subject=f"A reply to your comment on “{parent.article.title}”",
-        body=render_to_string("comments/email/reply_notice.txt", context),
-        not_before=not_before,
-    )
+    context = {"reply": reply, "reply_url": absolute(reply.get_absolute_url())}
+    for answered in dict.fromkeys([reply.parent, reply.in_reply_to]):
+        if not (answered and answered.notify_on_reply and answered.email and answered.status == Status.APPROVED):
+            continue
+        if reply.email.casefold() == answered.email.casefold():
+            continue
+        outbox.enqueue(
+            kind=Kind.REPLY_NOTICE,
+            comment=reply,
+            to=answered.email,
+            subject=f"A reply to your comment on “{answered.article.title}”",
+            body=render_to_string("comments/email/reply_notice.txt", {**context, "answered": answered}),
+            not_before=not_before,
+        )
 
 
 def decision_made(comment, *, to, at):

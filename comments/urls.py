@@ -10,5 +10,7 @@ urlpatterns = [
     path("comments/feed/", LatestCommentsFeed(), name="feed"),
     path("comments/<int:pk>/", views.comment_permalink, name="permalink"),
     path("privacy/", views.privacy_notice, name="privacy"),
+    path("comments/<int:pk>/reply/", views.reply_page, name="reply"),
+    path("comments/<int:pk>/reply-as-site/", views.site_reply, name="site_reply"),
     path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,16 +1,21 @@
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Article
 from ta1.cross_origin import cross_origin_protection
 
-from . import outbox, spam
-from .models import Comment
+from . import outbox, replies, spam
+from .forms import CommentForm, SiteReplyForm
+from .models import MODERATE_PERMISSION, REPLY_AS_SITE_PERMISSION, Comment, Status
 from .submission import Outcome, receipt, submit
 
 
@@ -28,7 +33,7 @@ def post_comment(request, slug):
     if result.outcome is Outcome.RECEIVED:
         own_page = reverse("articles:comment_received", kwargs={"slug": article.slug, "receipt": receipt(result.comment)})
         return redirect(f"{own_page}#comment-message")
-    context = {"article": article, "form": result.form, "rate_limited": result.outcome is Outcome.RATE_LIMITED}
+    context = {**_form_page(article, result.form), "rate_limited": result.outcome is Outcome.RATE_LIMITED}
     if result.outcome is Outcome.RATE_LIMITED:
         response = render(request, "comments/comment_form_page.html", context, status=429)
         response["Retry-After"] = str(settings.COMMENTS_RATE_WINDOW)
@@ -36,13 +41,17 @@ def post_comment(request, slug):
     return render(request, "comments/comment_form_page.html", context, status=400)
 
 
+def _form_page(article, form):
+    return {"article": article, "form": form, "answering": getattr(form, "cleaned_data", {}).get("reply_to")}
+
+
 def comment_permalink(request, pk):
-    """An approved comment's lasting address: its page of the article's comments."""
-    comment = get_object_or_404(
-        Comment.objects.public().select_related("article"), pk=pk
-    )
-    earlier = comment.article.comments.approved().filter(
-        Q(created_at__lt=comment.created_at) | Q(created_at=comment.created_at, pk__lt=comment.pk)
+    """An approved comment's lasting address: the page of the article's
+    comments that holds its thread."""
+    comment = get_object_or_404(Comment.objects.public().select_related("article", "parent"), pk=pk)
+    thread = replies.thread_of(comment)
+    earlier = comment.article.comments.threads().filter(
+        Q(created_at__lt=thread.created_at) | Q(created_at=thread.created_at, pk__lt=thread.pk)
     )
     page = earlier.count() // settings.COMMENTS_PER_PAGE + 1
     query = f"?page={page}" if page > 1 else ""
@@ -77,3 +86,68 @@ def unsubscribe(request, token):
     response["X-Robots-Tag"] = "noindex"
     add_never_cache_headers(response)
     return response
+
+
+def _private(response):
+    """A page for one visitor: never stored by a shared cache, never indexed."""
+    response["X-Robots-Tag"] = "noindex"
+    add_never_cache_headers(response)
+    return response
+
+
+@require_safe
+def reply_page(request, pk):
+    """The reader's reply form for one published comment: the same form,
+    checks and moderation as any comment, posted to the same address."""
+    answering = get_object_or_404(Comment.objects.public().select_related("article", "parent"), pk=pk)
+    form = CommentForm(article=answering.article, initial={"reply_to": answering.pk})
+    context = {
+        "article": answering.article,
+        "answering": answering,
+        "form": form,
+        "can_reply_as_site": request.user.has_perm(REPLY_AS_SITE_PERMISSION),
+    }
+    return _private(render(request, "comments/reply_page.html", context))
+
+
+@staff_member_required(login_url="admin:login")
+@require_http_methods(["GET", "HEAD", "POST"])
+def site_reply(request, pk):
+    """Staff reply as the site team. Moderators may answer a comment still
+    in the queue ("Approve and reply"); others only a published one, so the
+    permission to answer shows them nothing of the queue."""
+    if not request.user.has_perm(REPLY_AS_SITE_PERMISSION):
+        raise PermissionDenied
+    moderator = request.user.has_perm(MODERATE_PERMISSION)
+    visible = Comment.objects.all() if moderator else Comment.objects.public()
+    answering = get_object_or_404(visible.select_related("article", "parent"), pk=pk)
+    form = SiteReplyForm(request.POST or None)
+    approve_first = request.POST.get("action") == "approve-and-reply"
+    error = None
+    if request.method == "POST" and form.is_valid():
+        if approve_first and moderator:
+            reply = replies.approve_and_reply(answering, body=form.cleaned_data["body"], by=request.user)
+        elif answering.status == Status.APPROVED:
+            reply = replies.reply_as_site(answering, body=form.cleaned_data["body"], by=request.user)
+        else:
+            reply = None
+            error = "This comment is not published, so a reply could not be shown: approve it and reply."
+        if reply:
+            messages.success(request, "Your reply as the site team is published.")
+            return redirect(_next_or(request, reply.get_absolute_url()))
+    context = {
+        "article": answering.article,
+        "answering": answering,
+        "form": form,
+        "can_approve": moderator and answering.status != Status.APPROVED,
+        "next": request.GET.get("next", request.POST.get("next", "")),
+        "error": error,
+    }
+    return _private(render(request, "comments/site_reply.html", context, status=400 if request.method == "POST" else 200))
+
+
+def _next_or(request, default):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default

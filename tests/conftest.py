@@ -181,3 +181,18 @@ def deliver():
 def past_undo(settings):
     """Seconds from a moderation decision to a moment its undo window has closed."""
     return settings.MODERATION_UNDO_SECONDS + 1
+
+
+@pytest.fixture
+def threads(article):
+    """Two approved replies under every approved top-level comment, one of them answering the other."""
+    for parent in list(article.comments.approved().filter(parent=None)):
+        first = Comment.objects.create(
+            article=article, parent=parent, in_reply_to=parent, name="Ben", email="ben@example.org",
+            body="A reply.", status=Status.APPROVED,
+        )
+        Comment.objects.create(
+            article=article, parent=parent, in_reply_to=first, name="Cy", email="cy@example.org",
+            body="A reply to the reply.", status=Status.APPROVED,
+        )
+    return article

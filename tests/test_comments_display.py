@@ -62,8 +62,8 @@ def test_html_in_a_name_and_body_is_inert_after_approval(client, article, modera
     assert "<script>alert(1)" not in page
     assert "<img src=x" not in page
     assert '<a href="javascript:' not in page
-    # In the name, the permalink's accessible name and the body.
-    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3
+    # In the name, the permalink's accessible name, the "Reply to" link's hidden text and the body.
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 4
     html5lib.HTMLParser(strict=True).parse(page)
 
 

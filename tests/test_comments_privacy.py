@@ -13,6 +13,7 @@ from django.urls import reverse
 from comments.models import Comment
 from comments.moderation import approve
 from comments.privacy import erase_comments
+from comments.replies import reply_as_site
 
 
 @pytest.fixture
@@ -205,3 +206,9 @@ def test_erasing_a_comment_answered_only_by_its_own_author_deletes_it_all(answer
     Comment.objects.filter(email="bo@example.org").delete()
     assert erase_comments("ann@example.org") == 2
     assert not Comment.objects.exists()
+
+
+def test_an_empty_address_reaches_no_comment(answered_thread, moderator):
+    reply_as_site(answered_thread, body="From the site.", by=moderator)
+    assert erase_comments("") == 0
+    assert Comment.objects.filter(by_site_team=True).exists()

@@ -88,15 +88,16 @@ def test_unpublished_article_is_not_found(client, article):
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
-@pytest.mark.parametrize("fixtures", [("section", "approved_comment"), ("busy_article",)])
+@pytest.mark.parametrize("fixtures", [("section", "approved_comment"), ("busy_article",), ("busy_article", "threads")])
 def test_article_page_query_count_is_constant(client, article, request, fixtures, django_assert_num_queries):
     """One query for the article, one for all its sections, one to count the
-    approved comments and one for their page, for one section and comment as
-    for thirty sections and sixty comments: the templates must never query
-    per section or per comment."""
+    published comments, one to count the threads, one for their page and one
+    for its replies, for one section and comment as for thirty sections and
+    sixty threads with replies: the templates must never query per section,
+    comment or reply."""
     for fixture in fixtures:
         request.getfixturevalue(fixture)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         client.get(article.get_absolute_url())
 
 

@@ -16,7 +16,9 @@ def absolute(path):
 
 
 def comment_paginator(article):
-    return Paginator(Comment.objects.approved().filter(article_id=article.pk), settings.COMMENTS_PER_PAGE)
+    """Pages of whole threads (a top-level comment with all its replies), so
+    that a thread is never split across two pages."""
+    return Paginator(Comment.objects.filter(article_id=article.pk).threads(), settings.COMMENTS_PER_PAGE)
 
 
 def page_context(article, comment_page, *, sections=None, **personal):
@@ -31,6 +33,7 @@ def page_context(article, comment_page, *, sections=None, **personal):
         "canonical_url": absolute(article.get_absolute_url() + query),
         "sections": sections,
         "reading_minutes": max(1, round(words / WORDS_PER_MINUTE)),
+        "comment_count": Comment.objects.approved().filter(article_id=article.pk).count(),
         "comment_page": comment_page,
         "comment_form": CommentForm(article=article),
         "personal": bool(personal),

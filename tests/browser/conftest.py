@@ -151,8 +151,8 @@ def screenshot():
 def admin_page(open_page):
     """Log a staff member in through the admin's own login form."""
 
-    def _log_in(user, password="pw"):
-        page = open_page("/admin/login/")
+    def _log_in(user, password="pw", **options):
+        page = open_page("/admin/login/", **options)
         page.get_by_label("Username").fill(user.get_username())
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()

@@ -1,7 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-OUTBOX_PERMISSIONS = ("view_outboundemail", "view_deliveryattempt")
+MODERATOR_PERMISSIONS = ("reply_as_site", "view_outboundemail", "view_deliveryattempt")
 
 
 def grant(apps, schema_editor):
@@ -15,7 +15,7 @@ def grant(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     moderators, _ = Group.objects.get_or_create(name="Moderators")
     moderators.permissions.add(
-        *Permission.objects.filter(content_type__app_label="comments", codename__in=OUTBOX_PERMISSIONS)
+        *Permission.objects.filter(content_type__app_label="comments", codename__in=MODERATOR_PERMISSIONS)
     )
 
 
@@ -24,7 +24,7 @@ def revoke(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     for group in Group.objects.filter(name="Moderators"):
         group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="comments", codename__in=OUTBOX_PERMISSIONS)
+            *Permission.objects.filter(content_type__app_label="comments", codename__in=MODERATOR_PERMISSIONS)
         )
 
 

@@ -175,13 +175,6 @@ class CommentAdmin(admin.ModelAdmin):
             return comment.get_absolute_url()
         return reverse("articles:comment_in_place", args=[comment.pk])
 
-    def render_change_form(self, request, context, *args, **kwargs):
-        context.update(
-            can_reply_as_site=request.user.has_perm(REPLY_AS_SITE_PERMISSION),
-            can_moderate=self.has_moderate_permission(request),
-        )
-        return super().render_change_form(request, context, *args, **kwargs)
-
     def has_moderate_permission(self, request):
         return request.user.has_perm(MODERATE_PERMISSION)
 
@@ -242,6 +235,7 @@ class CommentAdmin(admin.ModelAdmin):
             {
                 "comment": comment,
                 "can_moderate": self.has_moderate_permission(request),
+                "can_reply_as_site": request.user.has_perm(REPLY_AS_SITE_PERMISSION),
                 "decisions": DECISIONS,
                 "next": request.get_full_path(),
                 "spam_reasons": comment.spam_reasons.splitlines(),
@@ -259,7 +253,12 @@ class CommentAdmin(admin.ModelAdmin):
             remember_decision(request, decision)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "decisions": DECISIONS, "can_moderate": self.has_moderate_permission(request)}
+        extra_context = {
+            **(extra_context or {}),
+            "decisions": DECISIONS,
+            "can_moderate": self.has_moderate_permission(request),
+            "can_reply_as_site": request.user.has_perm(REPLY_AS_SITE_PERMISSION),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def response_change(self, request, obj):

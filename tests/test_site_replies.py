@@ -145,3 +145,17 @@ def test_the_commenter_who_asked_hears_of_a_site_reply_at_once(moderator_client,
     deliver()
     assert [message.to for message in mail.outbox] == [["pat@example.org"]]
     assert "The site team replied to your comment" in mail.outbox[0].body
+
+
+def test_the_moderation_queue_offers_approve_and_reply_and_comes_back_to_it(moderator_client, pending_comment):
+    queue = reverse("admin:comments_comment_changelist")
+    page = moderator_client.get(queue).content.decode()
+    link = f'href="{site_reply_url(pending_comment)}?next={queue}"'
+    assert f'{link}>Approve and reply<span class="visually-hidden"> to Pat Pending</span></a>' in page
+    response = post_site_reply(moderator_client, pending_comment, action="approve-and-reply", next=queue)
+    assert response["Location"] == queue
+
+
+def test_the_queue_offers_a_published_comment_the_site_reply(moderator_client, approved_comment):
+    page = moderator_client.get(reverse("admin:comments_comment_changelist") + "?status__exact=approved").content.decode()
+    assert '>Reply as the site<span class="visually-hidden"> to Pat Pending</span></a>' in page

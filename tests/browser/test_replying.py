@@ -73,12 +73,12 @@ def test_a_moderator_approves_and_replies_in_one_step(
         article=loaded_article, name="Una Unsure", email="una@example.org", body="Is it safe with vaccines?"
     )
     admin = admin_page(moderator, javascript=javascript)
-    admin.goto(reverse("admin:comments_comment_change", args=[question.pk]))
-    admin.get_by_role("link", name="Approve and reply").click()
+    admin.get_by_role("link", name="1 comment awaiting moderation").click()
+    admin.get_by_role("link", name="Approve and reply to Una Unsure").click()
     expect(admin.get_by_role("heading", level=1)).to_have_text("Reply as the site team")
     admin.get_by_label("Reply as the site team").fill("Please see the section on vaccine response.")
     admin.get_by_role("button", name="Approve and reply").click()
-    admin.wait_for_url(f"**{reverse('admin:comments_comment_change', args=[question.pk])}")
+    admin.wait_for_url(f"**{reverse('admin:comments_comment_changelist')}")
     expect(admin.locator(".messagelist")).to_contain_text("Your reply as the site team is published.")
 
     question.refresh_from_db()

@@ -163,9 +163,11 @@ class SiteReplyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The page holds the <form> and its two buttons (reply; approve and reply).
+        # The page holds the form element and its buttons (reply; approve and reply).
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(Field("body"))
 
     def clean_body(self):
         return clean_body(self.cleaned_data["body"])

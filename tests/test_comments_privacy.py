@@ -5,14 +5,16 @@ import hashlib
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from comments.models import Comment
 from comments.moderation import approve
-from comments.privacy import erase_comments
+from comments.privacy import erase_comments, purge
 from comments.replies import reply_as_site
 
 
@@ -212,3 +214,14 @@ def test_an_empty_address_reaches_no_comment(answered_thread, moderator):
     reply_as_site(answered_thread, body="From the site.", by=moderator)
     assert erase_comments("") == 0
     assert Comment.objects.filter(by_site_team=True).exists()
+
+
+def test_the_retention_purge_blanks_an_old_refused_comment_others_replied_to(answered_thread, moderator):
+    Comment.objects.filter(pk=answered_thread.pk).update(
+        status="rejected", moderated_at=timezone.now() - timedelta(days=400)
+    )
+    purge()
+    kept = Comment.objects.get(pk=answered_thread.pk)
+    assert (kept.name, kept.email, kept.body) == ("", "", "")
+    assert set(kept.replies.values_list("body", flat=True)) == {"Bo answers.", "Ann thanks."}
+    assert purge() == (0, 0)

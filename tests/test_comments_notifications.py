@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from comments.models import Comment, OutboundEmail, Status
+from comments.models import Comment, OutboundEmail
 from comments.moderation import approve, receive, reject, return_to_pending
 
 

@@ -39,7 +39,7 @@ def test_a_site_reply_is_published_at_once_marked_and_recorded(moderator_client,
         Status.APPROVED, "Site team", "", moderator, approved_comment,
     )
     page = moderator_client.get(approved_comment.article.get_absolute_url()).content.decode()
-    assert f'class="comment comment--reply comment--site"><p class="comment__meta"><b class="comment__badge">Site team</b>' in page
+    assert 'class="comment comment--reply comment--site"><p class="comment__meta"><b class="comment__badge">Site team</b>' in page
     assert REPLY in page
 
 

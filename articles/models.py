@@ -9,7 +9,6 @@ from simple_history.models import HistoricalRecords
 from .markup import SUPPORTED_MARKDOWN, MarkupRefused, render_markdown
 from .validators import single_line
 
-
 # Ids the article page uses for itself (see templates/, and the ids crispy
 # forms gives a form's fields, their wrappers, errors and hints); a section's
 # anchor taking one would break the link to the section or to the comments.

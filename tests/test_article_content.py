@@ -165,7 +165,7 @@ def test_the_dosing_chart_states_the_dose_pattern_once(client, dosing_chart):
 
 
 def test_the_dosing_chart_keeps_critical_illness_apart_where_the_article_does(dosing_chart):
-    rows = {cells[0]: cells[1:] for cells in zip(*[iter(chart_cells(dosing_chart))] * 3)}
+    rows = {cells[0]: cells[1:] for cells in zip(*[iter(chart_cells(dosing_chart))] * 3, strict=True)}
     assert rows["Critical illness"][1] == rows["Severe infections or sepsis"][1]
     assert rows["Critical illness"][0] == rows["Cancer support"][0]
     assert "chemotherapy" not in rows["Critical illness"][1]

@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.test import Client
 
 
-
 @pytest.fixture
 def article_html(client, loaded_article):
     return client.get(loaded_article.get_absolute_url()).content.decode()

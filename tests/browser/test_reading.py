@@ -1,7 +1,5 @@
 """A reader finds their way around the article in a real browser."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 

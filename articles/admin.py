@@ -1,15 +1,41 @@
+"""Editors change an article and its sections on one page, as a draft.
+
+Nothing here writes what readers see except publishing: the article form
+writes the draft's fields (never the article's), the inline writes the
+draft's sections, and every change is kept as a revision (articles.drafts).
+"""
+
+from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableStackedInline
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
-from . import ordering, reviews
+from . import compare, drafts, previews, reviews
 from .forms import ReviewForm
-from .models import Article, Review, Section
+from .models import Article, DraftSection, Review, Revision, normalise_newlines
+
+MOVES = {"up": -1, "down": +1}
+# The largest primary key a database column holds (a 64-bit integer).
+LARGEST_KEY = 2**63 - 1
+WHEN = "j M Y, H:i"
+
+
+def primary_key_or_404(value):
+    """A number from a URL that can name a row, or 404: past 64 bits the database cannot even look."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Http404("No such object.") from None
+    if not 0 < number <= LARGEST_KEY:
+        raise Http404("No such object.")
+    return number
 
 
 class ReviewInline(admin.TabularInline):
@@ -87,62 +113,257 @@ class ReviewActions:
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class SectionInline(admin.StackedInline):
-    model = Section
+class SectionFormSet(CustomInlineFormSet):
+    def clean(self):
+        super().clean()
+        anchors = [
+            form.cleaned_data["anchor"]
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("anchor")
+        ]
+        if len(set(anchors)) != len(anchors):
+            raise ValidationError("Two sections have the same anchor; give each its own, or leave it empty.")
+
+
+class SectionInline(SortableStackedInline):
+    model = DraftSection
+    formset = SectionFormSet
+    template = "admin/articles/article/sections_inline.html"
     extra = 0
-    fields = (("position", "heading", "anchor"), "body")
-    ordering = ("position", "pk")
-    show_change_link = True
+    fields = (("heading", "anchor"), "body")
+    verbose_name_plural = "Sections (drag a heading, or use Move up and Move down, to reorder)"
+
+
+class ArticleForm(forms.ModelForm):
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Article
+        fields = drafts.ARTICLE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stale = None
+        if self.instance.pk and not self.is_bound:
+            self.initial["base_revision"] = self.instance.draft.revision_id
+
+    def clean_disclaimer(self):
+        return normalise_newlines(self.cleaned_data["disclaimer"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = drafts.current_revision(self.instance)
+            if current.pk != cleaned.get("base_revision"):
+                # Shown with a link to the difference (change_form.html). Saving
+                # again from this page replaces that change, knowingly.
+                self.stale = {"base": cleaned.get("base_revision"), "current": current}
+                self.data = self.data.copy()
+                self.data["base_revision"] = current.pk
+                raise ValidationError("The draft changed after you opened it: see the notice above.")
+        return cleaned
 
 
 @admin.register(Article)
-class ArticleAdmin(ReviewActions, admin.ModelAdmin):
-    list_display = ("title", "slug", "is_published", "updated_at", "last_reviewed", "next_review_due")
+class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
+    form = ArticleForm
+    list_display = ("title", "slug", "is_published", "draft_state", "updated_at", "last_reviewed", "next_review_due")
+    list_select_related = ("draft__changed_by",)
     list_filter = ("is_published",)
     search_fields = ("title", "summary", "sections__heading", "sections__body")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("created_at", "updated_at", "review_status", "reorder_sections")
-    fields = (
-        "title", "slug", "summary", "is_published", "disclaimer",
-        ("created_at", "updated_at"), "review_status", "reorder_sections",
-    )
+    readonly_fields = ("review_status",)
+    fields = ("title", "slug", "summary", "is_published", "disclaimer", "review_status", "base_revision")
     inlines = (SectionInline, ReviewInline)
     actions = ("mark_as_reviewed",)
+    save_on_top = True
 
-    @admin.display(description="Order of sections")
-    def reorder_sections(self, article):
-        if not article.pk:
-            return "Save the article first."
-        url = reverse("admin:articles_section_changelist") + f"?article__id__exact={article.pk}"
-        return format_html(
-            'Change the positions below, or <a href="{}">move sections up and down in the list of sections</a>.', url
+    class Media:
+        css = {"all": ("css/editing.css",)}
+        js = ("js/editing.js",)
+
+    @admin.display(description="Draft")
+    def draft_state(self, article):
+        draft = getattr(article, "draft", None)
+        if draft is None or not draft.has_unpublished_changes:
+            return "Published as is"
+        since = formats.date_format(timezone.localtime(draft.changed_since), WHEN)
+        return f"Unpublished changes by {draft.changed_by or 'someone'} since {since}"
+
+    def get_object(self, request, object_id, from_field=None):
+        # The form shows (and writes) the draft's fields, never the article's.
+        article = super().get_object(request, object_id, from_field)
+        if article is not None:
+            draft = drafts.draft_of(article)
+            for name in drafts.ARTICLE_FIELDS:
+                setattr(article, name, getattr(draft, name))
+            article.draft = draft
+        return article
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # A new article exists for readers only once it is published.
+            wanted = obj.is_published
+            obj.is_published = False
+            obj.save()
+            obj.is_published = wanted
+        draft = drafts.draft_of(obj)
+        for name in drafts.ARTICLE_FIELDS:
+            setattr(draft, name, getattr(obj, name))
+        draft.save()
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        prefix, _, direction = request.POST.get("_move", "").rpartition(":")
+        for section_form in formset.forms:
+            if section_form.prefix == prefix and section_form.instance.pk and direction in MOVES:
+                drafts.move(section_form.instance, step=MOVES[direction])
+                request.moved_section = section_form.instance
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        drafts.record(form.instance, by=request.user)
+
+    def _after_save(self, request, obj):
+        change_url = reverse("admin:articles_article_change", args=[obj.pk])
+        if moved := getattr(request, "moved_section", None):
+            self.message_user(request, f"Moved “{moved.heading}”. The draft is saved; publish to show it to readers.")
+            return HttpResponseRedirect(f"{change_url}#section-{moved.key}")
+        if "_publish" in request.POST:
+            return HttpResponseRedirect(reverse("admin:articles_article_publish", args=[obj.pk]))
+        self.message_user(
+            request, f"The draft of “{obj}” was saved. Readers see the published article until it is published."
+        )
+        return HttpResponseRedirect(change_url)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._after_save(request, obj)
+
+    def response_change(self, request, obj):
+        return self._after_save(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        adminform = context.get("adminform")
+        context.update(
+            stale=adminform.form.stale if adminform else None,
+            can_publish=request.user.has_perm("articles.publish_article"),
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        def view(route, function, name):
+            return path(route, self.admin_site.admin_view(function), name=f"articles_article_{name}")
+
+        return [
+            view("preview-section/", self.preview_section_view, "preview_section"),
+            view("<int:object_id>/publish/", self.publish_view, "publish"),
+            view("<int:object_id>/discard/", self.discard_view, "discard"),
+            view("<int:object_id>/revisions/", self.revisions_view, "revisions"),
+            view("<int:object_id>/revisions/compare/", self.compare_view, "compare"),
+            view("<int:object_id>/revisions/<int:revision_id>/", self.revision_view, "revision"),
+        ] + super().get_urls()
+
+    # The pages below belong to one article, which the user must be allowed to change.
+
+    def _article(self, request, object_id, permission="change"):
+        article = get_object_or_404(Article, pk=primary_key_or_404(object_id))
+        allowed = (
+            request.user.has_perm("articles.publish_article")
+            if permission == "publish"
+            else self.has_change_permission(request, article)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return article
+
+    def _render(self, request, template, article, **context):
+        return TemplateResponse(
+            request,
+            f"admin/articles/article/{template}",
+            {**self.admin_site.each_context(request), "opts": self.opts, "original": article, **context},
         )
 
+    def publish_view(self, request, object_id):
+        article = self._article(request, object_id, "publish")
+        draft = drafts.draft_of(article)
+        error = None
+        if request.method == "POST":
+            try:
+                drafts.publish(article, by=request.user, note=request.POST.get("note", "")[:300])
+            except ValidationError as refusal:
+                error = refusal.messages[0]
+            else:
+                self.message_user(request, f"Published “{draft.title}”. Readers see it at their next visit.")
+                return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        live = drafts.live_revision(article)
+        return self._render(
+            request, "publish.html", article, title=f"Publish “{draft.title}”", draft=draft, error=error,
+            comparison=compare.compare(live.content, drafts.draft_content(draft)),
+        )
 
-@admin.register(Section)
-class SectionAdmin(SimpleHistoryAdmin):
-    list_display = ("heading", "article", "position", "anchor")
-    list_filter = ("article",)
-    list_editable = ("position",)
-    search_fields = ("heading", "body")
-    ordering = ("article", "position")
-    fields = ("article", "position", "heading", "anchor", "body")
-    history_list_display = ("heading",)
-    actions = ("move_up", "move_down")
+    def discard_view(self, request, object_id):
+        article = self._article(request, object_id)
+        draft = drafts.draft_of(article)
+        if request.method == "POST":
+            drafts.discard_draft(article, by=request.user)
+            self.message_user(request, "The unpublished changes were discarded; the draft is the published article again.")
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        live = drafts.live_revision(article)
+        return self._render(
+            request, "discard.html", article, title=f"Discard the draft of “{draft.title}”", draft=draft,
+            comparison=compare.compare(live.content, drafts.draft_content(draft)),
+        )
 
-    def _move(self, request, queryset, step):
-        # Move the selected sections one place each, nearest the edge first,
-        # so that neighbours moving together keep their order.
-        sections = sorted(queryset.select_related("article"), key=lambda s: (s.article_id, s.position, s.pk))
-        if step > 0:
-            sections.reverse()
-        moved = sum(ordering.move(section, step=step) for section in sections)
-        self.message_user(request, f"Moved {moved} of {len(sections)} selected sections.", messages.SUCCESS)
+    def revisions_view(self, request, object_id):
+        article = self._article(request, object_id)
+        draft = drafts.draft_of(article)
+        revisions = list(article.revisions.select_related("created_by"))
+        newest = revisions[0]
+        # Offered first: the newest revision against the last published one that differs from it.
+        earlier = next((r for r in revisions if r.published_at and r.content != newest.content), revisions[-1])
+        return self._render(
+            request, "revisions.html", article, title=f"Revisions of “{draft.title}”", revisions=revisions,
+            draft=draft, live=drafts.live_revision(article), compare_from=earlier, compare_to=newest,
+        )
 
-    @admin.action(description="Move selected sections up", permissions=("change",))
-    def move_up(self, request, queryset):
-        self._move(request, queryset, -1)
+    def compare_view(self, request, object_id):
+        article = self._article(request, object_id)
+        revisions = article.revisions.select_related("created_by")
+        try:
+            old = revisions.get(pk=primary_key_or_404(request.GET.get("a", "")))
+            new = revisions.get(pk=primary_key_or_404(request.GET.get("b", "")))
+        except Revision.DoesNotExist:
+            raise Http404("Choose two revisions of this article to compare.") from None
+        if old.created_at > new.created_at:
+            old, new = new, old
+        return self._render(
+            request, "compare.html", article, title="Compare revisions", old=old, new=new,
+            comparison=compare.compare(old.content, new.content),
+        )
 
-    @admin.action(description="Move selected sections down", permissions=("change",))
-    def move_down(self, request, queryset):
-        self._move(request, queryset, +1)
+    def revision_view(self, request, object_id, revision_id):
+        article = self._article(request, object_id)
+        revision = get_object_or_404(article.revisions.select_related("created_by"), pk=primary_key_or_404(revision_id))
+        if request.method == "POST":
+            key = request.POST.get("section", "")
+            if key:
+                if key not in {section["key"] for section in revision.content["sections"]}:
+                    raise Http404("That revision has no such section.")
+                restored = drafts.restore_section(revision, key, by=request.user)
+            else:
+                restored = drafts.restore(revision, by=request.user)
+            done = restored.note.removesuffix(".")
+            self.message_user(request, f"{done}. Readers see it once it is published.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        current = drafts.current_revision(article)
+        return self._render(
+            request, "revision.html", article, title=f"Revision {revision.pk}", revision=revision,
+            current=current, comparison=compare.compare(revision.content, current.content),
+        )
+
+    def preview_section_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return previews.section_preview(request)

@@ -1,10 +1,11 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.models import HistoricalRecords
 
 from .markup import SUPPORTED_MARKDOWN, MarkupRefused, render_markdown
 from .validators import single_line
@@ -22,6 +23,10 @@ RESERVED_ANCHOR_PREFIXES = ("comment-", "id_", "div_id_", "error_", "hint_id_")
 
 def is_reserved_anchor(anchor):
     return anchor in RESERVED_ANCHORS or anchor.startswith(RESERVED_ANCHOR_PREFIXES)
+
+
+def normalise_newlines(text):
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -50,7 +55,7 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(
-        auto_now=True, help_text="Shown as “Last updated”; set whenever the article or one of its sections is saved."
+        auto_now=True, help_text="Shown as “Last updated”; set when a draft is published."
     )
     last_reviewed = models.DateField(
         null=True,
@@ -80,7 +85,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ("title",)
-        permissions = (("review_article", "Can mark an article as reviewed"),)
+        permissions = (
+            ("review_article", "Can mark an article as reviewed"),
+            ("publish_article", "Can publish an article's draft"),
+        )
 
     def __str__(self):
         return self.title
@@ -107,11 +115,16 @@ class Review(models.Model):
         return f"{self.article} reviewed {self.reviewed_at:%Y-%m-%d}"
 
 
-class Section(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+class SectionContent(models.Model):
+    """What a section says, published (Section) or in the draft (DraftSection)."""
+
+    key = models.UUIDField(
+        default=uuid.uuid4, editable=False,
+        help_text="Names the section across its draft, its published copy and every revision.",
+    )
     position = models.PositiveIntegerField(
         default=0,
-        help_text="Sections are shown in ascending order. Leave gaps (10, 20, 30) so a section can move between two others.",
+        help_text="Sections are shown in ascending order.",
     )
     heading = models.CharField(max_length=200)
     anchor = models.SlugField(
@@ -124,19 +137,11 @@ class Section(models.Model):
     body = models.TextField(blank=True, help_text=SUPPORTED_MARKDOWN)
     body_html = models.TextField(editable=False, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["body_html"])
-
     class Meta:
-        ordering = ("article", "position", "pk")
-        constraints = [
-            models.UniqueConstraint(fields=("article", "anchor"), name="section_anchor_unique_in_article"),
-        ]
+        abstract = True
 
     def __str__(self):
         return self.heading
-
-    def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#{self.anchor}"
 
     def clean(self):
         errors = {}
@@ -152,6 +157,9 @@ class Section(models.Model):
     def save(self, *args, **kwargs):
         if not self.anchor:
             self.anchor = self._free_anchor()
+        # Browsers send "\r\n" from a text box; stored text, compared between
+        # revisions, has one kind of line end.
+        self.body = normalise_newlines(self.body)
         # Refuses (raising MarkupRefused) what clean() would have refused.
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
@@ -162,8 +170,98 @@ class Section(models.Model):
             # A suffix keeps the heading's words first; a reserved prefix
             # ("comment-policy-section") needs one in front instead.
             base = f"{base}-section" if not is_reserved_anchor(f"{base}-section") else f"section-{base}"
-        taken = set(Section.objects.filter(article_id=self.article_id).exclude(pk=self.pk).values_list("anchor", flat=True))
+        siblings = type(self).objects.filter(article_id=self.article_id).exclude(pk=self.pk)
+        taken = set(siblings.values_list("anchor", flat=True))
         anchor, n = base, 2
         while anchor in taken:
             anchor, n = f"{base}-{n}", n + 1
         return anchor
+
+
+class Section(SectionContent):
+    """A published section: what readers get. Only publishing writes it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+
+    class Meta:
+        ordering = ("article", "position", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=("article", "anchor"), name="section_anchor_unique_in_article"),
+        ]
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+
+class DraftSection(SectionContent):
+    """A section as editors are changing it; readers never see it until it is published."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="draft_sections")
+
+    class Meta:
+        ordering = ("position", "pk")
+        verbose_name = "section"
+        # Anchors are checked across the whole draft when it is saved (see
+        # admin.SectionFormSet) and again when it is published; a database
+        # constraint here would refuse two sections swapping anchors in one save.
+
+
+class Draft(models.Model):
+    """The article's own fields as editors are changing them, and where the draft stands."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="draft")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100)
+    summary = models.CharField(max_length=300)
+    is_published = models.BooleanField("visible to readers", default=True)
+    disclaimer = models.TextField()
+    revision = models.ForeignKey(
+        "Revision", on_delete=models.PROTECT, null=True, related_name="+",
+        help_text="The revision this draft's content equals: a save based on another one is refused.",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="Who last changed the draft while it had unpublished changes.",
+    )
+    changed_since = models.DateTimeField(
+        null=True, blank=True, help_text="When the draft first differed from the published article; empty when it does not."
+    )
+
+    def __str__(self):
+        return f"Draft of {self.title}"
+
+    @property
+    def has_unpublished_changes(self):
+        return self.changed_since is not None
+
+
+class RevisionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+
+class Revision(models.Model):
+    """The whole article at one moment: every draft save and every publish keeps one."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    content = models.JSONField(
+        help_text="The article's fields and its sections in order, as articles.drafts writes them."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True, help_text="Set on the revisions that were published.")
+    note = models.CharField(max_length=300, blank=True, help_text="What changed, in the publisher's words.")
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        indexes = [models.Index(fields=("article", "-created_at"), name="revision_article_recent")]
+
+    def __str__(self):
+        return f"Revision {self.pk} of {self.content['article']['title']}"
+
+    def get_absolute_url(self):
+        return reverse("admin:articles_article_revision", args=[self.article_id, self.pk])

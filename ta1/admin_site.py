@@ -1,5 +1,5 @@
-"""The admin site, with guards on the kinds of URL that Django 5.2 and
-django-simple-history answer with a crash (500) instead of a refusal.
+"""The admin site, with guards on the kinds of URL that Django 5.2 answers
+with a crash (500) instead of a refusal.
 
 Every ModelAdmin registered on the site, ours and contrib.auth's alike, gets
 the guards, so a staff member editing a URL by hand meets a 4xx or the
@@ -8,12 +8,9 @@ admin's own "invalid lookup" redirect, never a server error.
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist
 from django.db import DataError, transaction
-from django.http import Http404
-from simple_history.admin import SimpleHistoryAdmin
 
 
 class GuardedChangeList(ChangeList):
@@ -53,27 +50,8 @@ class GuardedModelAdmin:
         return GuardedChangeList if changelist is ChangeList else changelist
 
 
-class GuardedHistoryAdmin:
-    def history_view(self, request, object_id, extra_context=None):
-        # The history of a deleted object stays viewable, so this cannot ask
-        # get_object(); it only refuses what cannot be a primary key.
-        try:
-            self.opts.pk.to_python(unquote(object_id))
-        except ValidationError:
-            raise Http404("No such object.") from None
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # The URL accepts any text as the version; the lookup crashes on
-        # anything but a number.
-        if not (version_id.isascii() and version_id.isdigit()):
-            raise Http404("No such version.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
 class AdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         base = admin_class or admin.ModelAdmin
-        guards = (GuardedModelAdmin,) + ((GuardedHistoryAdmin,) if issubclass(base, SimpleHistoryAdmin) else ())
-        guarded = type(base.__name__, (*guards, base), {"__module__": base.__module__, "__doc__": base.__doc__})
+        guarded = type(base.__name__, (GuardedModelAdmin, base), {"__module__": base.__module__, "__doc__": base.__doc__})
         super().register(model_or_iterable, guarded, **options)

@@ -90,7 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "crispy_forms",
-    "simple_history",
+    "adminsortable2",
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -119,16 +119,13 @@ MIDDLEWARE = [
     "ta1.second_factor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ta1.middleware.DatabaseUnavailableMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
 # No inline script or style anywhere, the admin included: its templates in
 # Django 5.2 load every script and style from files and pass data through
-# data- attributes, so it needs no exception to this policy. (The one inline
-# style left, a border on django-simple-history's revision list, is cosmetic
-# and the browser just drops it.)
+# data- attributes, so it needs no exception to this policy.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Section
+from articles import drafts
+from articles.models import Article, DraftSection, Section
 from articles.reviews import mark_reviewed
 from comments.models import Comment, Status
 from comments.moderation import approve
@@ -57,6 +58,20 @@ def article(db):
 @pytest.fixture
 def section(article):
     return Section.objects.create(article=article, position=10, heading="First part", body="Some *text*.")
+
+
+@pytest.fixture
+def publish_section_text(editor):
+    """Change a section's text in the draft and publish it, as an editor would."""
+
+    def _publish(section, body):
+        drafts.draft_of(section.article)
+        DraftSection.objects.filter(article=section.article, key=section.key).update(body=body)
+        DraftSection.objects.get(key=section.key).save()
+        drafts.record(section.article, by=editor)
+        return drafts.publish(section.article, by=editor)
+
+    return _publish
 
 
 @pytest.fixture

@@ -37,6 +37,21 @@ def objects(section, pending_comment, moderator, superuser, article):
     )
 
 
+def _editing_paths(article):
+    """The article's draft pages, with revision numbers at their extremes."""
+    paths = [reverse(f"admin:articles_article_{view}", args=[article.pk]) for view in ("revisions", "publish", "discard")]
+    paths.append(reverse("article_draft_preview", args=[article.pk]))
+    compare = reverse("admin:articles_article_compare", args=[article.pk])
+    revisions = [str(pk) for pk in article.revisions.values_list("pk", flat=True)]
+    for a in revisions + list(ODD_VALUES):
+        paths += [f"{compare}?a={a}&b={b}" for b in revisions + [HUGE, "abc"]]
+    for number in revisions + [HUGE, "0", "9999"]:
+        paths.append(reverse("admin:articles_article_revision", args=[article.pk, number]))
+    for number in (HUGE, "0"):
+        paths.append(reverse("article_draft_preview", args=[number]))
+    return paths
+
+
 def _admin_paths(model, model_admin):
     prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
     changelist = reverse(f"{prefix}_changelist")
@@ -66,11 +81,8 @@ def _admin_paths(model, model_admin):
         for view in ("change", "history", "delete"):
             paths.append(reverse(f"{prefix}_{view}", args=[obj.pk]))
             paths.append(reverse(f"{prefix}_{view}", args=[obj.pk]) + "?_popup=1&_to_field=id")
-        if hasattr(obj, "history"):
-            for version in obj.history.all():
-                paths.append(reverse(f"{prefix}_simple_history", args=[obj.pk, version.history_id]))
-            for value in ODD_VALUES[:4]:
-                paths.append(reverse(f"{prefix}_simple_history", args=[obj.pk, value or "x"]))
+        if hasattr(obj, "revisions"):
+            paths += _editing_paths(obj)
     for value in ODD_VALUES:
         for view in ("change", "history", "delete"):
             # Some of the values do not fit the URL pattern at all.

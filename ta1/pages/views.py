@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_safe
 
-from articles import versions
+from articles import previews, versions
+from articles.admin import primary_key_or_404
+from articles.models import Article
 from comments.models import MODERATE_PERMISSION, Comment, Status
 from comments.submission import THANKS, received_comment
 
@@ -57,3 +60,17 @@ def comment_in_place(request, pk):
         f"{comment.get_status_display().lower()}: readers do not see it."
     )
     return render_article_page(request, comment.article, pending_comment=comment, banner=banner)
+
+
+DRAFT_BANNER = "of the draft: readers see none of these changes until they are published."
+
+
+@require_safe
+def draft_preview(request, object_id):
+    """An editor's draft through the article page's own renderer, marked as a
+    preview; staff only (the admin's login guards it), never stored."""
+    if not request.user.has_perm("articles.change_article"):
+        raise PermissionDenied
+    article = get_object_or_404(Article, pk=primary_key_or_404(object_id))
+    copy, sections = previews.draft_article(article)
+    return render_article_page(request, copy, sections=sections, banner=DRAFT_BANNER)

@@ -1,50 +1,179 @@
-"""An editor changes the article in the admin and can take the change back."""
+"""An editor drafts, previews and publishes; readers see nothing until then."""
 
 import re
 
 from playwright.sync_api import expect
 
+from articles import drafts
+from articles.models import Draft, DraftSection
 
-def test_editor_changes_a_section_sees_it_at_once_and_restores_the_previous_text(
-    admin_page, open_page, editor, loaded_article
+
+def change_path(article):
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
+def section_row(page, heading):
+    label = page.locator(".inline_label", has_text=re.compile(f"^{re.escape(heading)}$"))
+    return page.locator(".inline-related.has_original", has=label)
+
+
+def drag(page, source, target):
+    """Drag with the mouse in small steps, as a person does: SortableJS starts
+    a drag only once the pointer has moved while held down."""
+    source.scroll_into_view_if_needed()
+    box = source.bounding_box()
+    x, y = box["x"] + 30, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x, y - 10, steps=5)
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + 5, steps=30)
+    page.mouse.up()
+
+
+def draft_headings(article):
+    return list(DraftSection.objects.filter(article=article).values_list("heading", flat=True))
+
+
+def test_editor_drafts_a_section_watches_the_live_preview_previews_publishes_and_readers_see_it(
+    admin_page, open_page, editor, loaded_article, screenshot, assert_accessible
 ):
     section = loaded_article.sections.get(position=20)
-    old_sentence = section.body.split("\n")[0]
     admin = admin_page(editor)
+    admin.goto(change_path(loaded_article))
+    assert_accessible(admin)
 
-    admin.goto(f"/admin/articles/section/{section.pk}/change/")
-    body = admin.get_by_label("Body")
-    body.fill("A corrected paragraph, written by the editor.\n\n" + section.body)
-    admin.get_by_role("button", name="Save", exact=True).click()
-    expect(admin.locator(".messagelist")).to_contain_text("was changed successfully")
+    row = section_row(admin, section.heading)
+    row.get_by_label("Body").fill("A corrected paragraph, **written** by the editor.\n\n" + section.body)
+    preview = row.locator(".section-preview")
+    expect(preview.locator("strong", has_text="written")).to_be_visible()
+    row.scroll_into_view_if_needed()
+    screenshot(row, "editor-live-preview")
+
+    admin.get_by_role("button", name="Save draft", exact=True).first.click()
+    expect(admin.locator(".messagelist")).to_contain_text("Readers see the published article until it is published")
+    expect(admin.locator(".draft-state")).to_contain_text("Unpublished changes by editor")
+    screenshot(admin, "editor-draft-state")
 
     reader = open_page(loaded_article.get_absolute_url())
-    expect(reader.locator(f"section:has(#{section.anchor})")).to_contain_text("A corrected paragraph")
+    expect(reader.locator(f"section:has(#{section.anchor})")).not_to_contain_text("A corrected paragraph")
 
-    admin.goto(f"/admin/articles/section/{section.pk}/change/")
-    admin.get_by_role("link", name="History").click()
-    admin.locator("#change-history tbody tr").last.get_by_role("link").click()
-    expect(admin.get_by_label("Body")).to_have_value(section.body)
-    admin.get_by_role("button", name="Revert").click()
-    expect(admin).to_have_url(re.compile(r"/admin/articles/section/(\?.*)?$"))
-    expect(admin.locator(".messagelist")).to_contain_text("was changed successfully")
+    admin.get_by_role("link", name="Preview draft").click()
+    expect(admin.locator(".preview-banner")).to_be_visible()
+    expect(admin.locator(f"section:has(#{section.anchor})")).to_contain_text("A corrected paragraph")
+    screenshot(admin, "draft-preview")
+    assert_accessible(admin)
+
+    admin.goto(change_path(loaded_article))
+    admin.locator(".draft-state").get_by_role("link", name="Publish…").click()
+    admin.get_by_label("What changed").fill("Added a corrected paragraph.")
+    admin.get_by_role("button", name="Publish", exact=True).click()
+    expect(admin.locator(".messagelist")).to_contain_text("Published")
 
     reader.reload()
-    section_text = reader.locator(f"section:has(#{section.anchor})")
-    expect(section_text).not_to_contain_text("A corrected paragraph")
-    expect(section_text).to_contain_text(old_sentence[:60])
+    expect(reader.locator(f"section:has(#{section.anchor})")).to_contain_text("A corrected paragraph")
+
+
+def test_editor_compares_revisions_and_restores_one_into_the_draft(admin_page, open_page, editor, loaded_article, screenshot):
+    section = loaded_article.sections.get(position=20)
+    first = drafts.live_revision(loaded_article)
+    drafts.draft_of(loaded_article)
+    draft_section = DraftSection.objects.get(key=section.key)
+    draft_section.body = section.body.replace("Thymosin", "Thymosin (a published change)", 1)
+    draft_section.save()
+    drafts.record(loaded_article, by=editor)
+    drafts.publish(loaded_article, by=editor, note="A published change.")
+
+    admin = admin_page(editor)
+    admin.goto(change_path(loaded_article))
+    admin.get_by_role("link", name="Revisions").click()
+    admin.get_by_role("button", name="Compare the chosen revisions").click()
+    expect(admin.locator(".diff-text ins").first).to_contain_text("(a published change)")
+    screenshot(admin, "revision-diff")
+
+    admin.go_back()
+    admin.get_by_role("link", name=f"Revision {first.pk}", exact=True).click()
+    admin.get_by_role("button", name="Restore this revision into the draft").click()
+    expect(admin.locator(".messagelist")).to_contain_text("restored into the draft")
+    expect(section_row(admin, section.heading).get_by_label("Body")).to_have_value(section.body)
+
+    reader = open_page(loaded_article.get_absolute_url())
+    expect(reader.locator(f"section:has(#{section.anchor})")).to_contain_text("(a published change)")
+
+
+def test_editor_reorders_by_dragging_and_by_keyboard(admin_page, editor, loaded_article):
+    headings = draft_headings(loaded_article) or list(loaded_article.sections.values_list("heading", flat=True))
+    admin = admin_page(editor)
+    admin.goto(change_path(loaded_article))
+
+    drag(admin, section_row(admin, headings[2]).locator("h3").first, section_row(admin, headings[0]).locator("h3").first)
+    admin.get_by_role("button", name="Save draft", exact=True).first.click()
+    expect(admin.locator(".messagelist")).to_contain_text("was saved")
+    dragged = draft_headings(loaded_article)
+    assert dragged[0] == headings[2]
+
+    move_up = section_row(admin, dragged[1]).get_by_role("button", name=re.compile("^Move up"))
+    move_up.focus()
+    admin.keyboard.press("Enter")
+    expect(admin.locator(".move-status")).to_contain_text("to place 1")
+    expect(move_up).to_be_focused()
+    admin.get_by_role("button", name="Save draft", exact=True).first.click()
+    expect(admin.locator(".messagelist")).to_contain_text("was saved")
+    assert draft_headings(loaded_article)[:2] == [dragged[1], dragged[0]]
+    assert [s.heading for s in loaded_article.sections.all()] == headings
+
+
+def test_move_buttons_work_without_javascript(admin_page, open_page, editor, loaded_article):
+    headings = list(loaded_article.sections.values_list("heading", flat=True))
+    page = open_page("/admin/login/", javascript=False)
+    page.get_by_label("Username").fill(editor.get_username())
+    page.get_by_label("Password").fill("pw")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(change_path(loaded_article))
+    section_row(page, headings[0]).get_by_role("button", name=re.compile("^Move down")).click()
+    expect(page.locator(".messagelist")).to_contain_text(f"Moved “{headings[0]}”")
+    assert draft_headings(loaded_article)[:2] == [headings[1], headings[0]]
+
+
+def test_a_save_over_another_editors_newer_draft_is_refused(admin_page, editor, django_user_model, loaded_article, screenshot):
+    other = django_user_model.objects.create_user("second-editor", password="pw", is_staff=True)
+    other.groups.add(*editor.groups.all())
+    first = admin_page(editor)
+    first.goto(change_path(loaded_article))
+    second = admin_page(other)
+    second.goto(change_path(loaded_article))
+
+    second.get_by_label("Summary").fill("The second editor's summary.")
+    second.get_by_role("button", name="Save draft", exact=True).first.click()
+    expect(second.locator(".messagelist")).to_contain_text("was saved")
+
+    first.get_by_label("Summary").fill("The first editor's summary.")
+    first.get_by_role("button", name="Save draft", exact=True).first.click()
+    expect(first.get_by_role("alert").first).to_contain_text("changed the draft")
+    expect(first.locator(".stale-notice")).to_contain_text("second-editor")
+    screenshot(first, "editor-stale-save-refused")
+    assert Draft.objects.get(article=loaded_article).summary == "The second editor's summary."
+
+    first.get_by_role("link", name="See what they changed").click()
+    expect(first.locator(".diff-text")).to_have_count(1)
+    expect(first.locator(".diff-text ins")).to_have_text(["The second editor's summary"])
 
 
 def test_editor_is_told_which_line_to_rewrite_and_how_and_nothing_is_saved(admin_page, open_page, editor, loaded_article):
     section = loaded_article.sections.get(position=20)
     admin = admin_page(editor)
-    admin.goto(f"/admin/articles/section/{section.pk}/change/")
-    admin.get_by_label("Body").fill("A new paragraph.\n\n## Warning signs\n\nRead <b>below</b>.")
-    admin.get_by_role("button", name="Save", exact=True).click()
-    errors = admin.locator(".errorlist")
+    admin.goto(change_path(loaded_article))
+    row = section_row(admin, section.heading)
+    row.get_by_label("Body").fill("A new paragraph.\n\n## Warning signs\n\nRead <b>below</b>.")
+    # The live preview shows the refusal as it will be given on saving.
+    expect(row.locator(".section-preview")).to_contain_text("Line 3: “##” headings are the page's own")
+    admin.get_by_role("button", name="Save draft", exact=True).first.click()
+    errors = section_row(admin, section.heading).locator(".errorlist")
     expect(errors).to_contain_text("Line 3: “##” headings are the page's own")
     expect(errors).to_contain_text("write “### ” for a sub-heading")
     expect(errors).to_contain_text("Line 5: HTML such as <b> is not allowed: write **bold text** instead.")
+    assert DraftSection.objects.get(key=section.key).body == section.body
 
     reader = open_page(loaded_article.get_absolute_url())
     expect(reader.locator(f"section:has(#{section.anchor})")).not_to_contain_text("A new paragraph.")

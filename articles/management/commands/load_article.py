@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles import source
+from articles import drafts, source
 from articles.models import Article, Section
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -54,6 +54,8 @@ class Command(BaseCommand):
             return
         for position, (heading, body) in enumerate(sections, start=1):
             Section.objects.create(article=article, position=position * 10, heading=heading, body=body)
+        # The first revision: what a first draft starts from and can return to.
+        drafts.live_revision(article)
         self.stdout.write(f"{slug}: loaded {len(sections)} sections.")
 
 

@@ -1,0 +1,257 @@
+"""Editors change a draft; readers see the published article until someone publishes.
+
+The published article is `Article` and its `Section`s, the only rows the
+article page reads. The draft is `Draft` (the article's own fields) and its
+`DraftSection`s, the rows the admin edits. Every change to the draft, and
+every publish, keeps a `Revision`: the whole article as JSON. The draft
+points at the revision its content equals, so a save based on any other
+revision is a save over someone else's change, and is refused.
+"""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import versions
+from .markup import MarkupRefused, render_markdown
+from .models import Article, Draft, DraftSection, Revision, Section, is_reserved_anchor
+
+# The review dates are not among them: only a review sets those (reviews.py).
+ARTICLE_FIELDS = ("title", "slug", "summary", "is_published", "disclaimer")
+SECTION_FIELDS = ("heading", "anchor", "body")
+# Positions are renumbered in these steps after every change, so the order
+# never holds two sections at one position.
+POSITION_STEP = 10
+
+
+def _content(source, sections):
+    fields = {name: getattr(source, name) for name in ARTICLE_FIELDS}
+    return {
+        "article": fields,
+        "sections": [{"key": str(s.key), **{name: getattr(s, name) for name in SECTION_FIELDS}} for s in sections],
+    }
+
+
+def published_content(article):
+    return _content(article, article.sections.order_by("position", "pk"))
+
+
+def draft_content(draft):
+    return _content(draft, DraftSection.objects.filter(article_id=draft.article_id).order_by("position", "pk"))
+
+
+def live_revision(article):
+    """The revision readers are seeing, made from the published rows if no publish has kept one yet."""
+    revision = article.revisions.published().first()
+    if revision is None:
+        # Articles loaded or created before revisions were kept.
+        revision = Revision.objects.create(
+            article=article, content=published_content(article), published_at=article.updated_at,
+            note="The article as published before revisions were kept.",
+        )
+    return revision
+
+
+@transaction.atomic
+def draft_of(article):
+    """The article's draft, started from the published article when there is none yet."""
+    try:
+        return Draft.objects.select_related("revision__created_by", "changed_by").get(article=article)
+    except Draft.DoesNotExist:
+        pass
+    draft = Draft(article=article, revision=live_revision(article))
+    _fill_draft(draft, draft.revision.content)
+    return draft
+
+
+def current_revision(article):
+    """The revision the draft now equals, read under a lock (inside the
+    caller's transaction) so that two saves cannot both pass a check against it."""
+    draft_of(article)
+    return Draft.objects.select_for_update().select_related("revision__created_by").get(article=article).revision
+
+
+def _fill_draft(draft, content):
+    """Make the draft say exactly what `content` says: its fields, its sections, their order."""
+    fields = content["article"]
+    for name in ARTICLE_FIELDS:
+        setattr(draft, name, fields[name])
+    draft.save()
+    DraftSection.objects.filter(article_id=draft.article_id).delete()
+    DraftSection.objects.bulk_create(
+        DraftSection(
+            article_id=draft.article_id, key=uuid.UUID(data["key"]), position=number * POSITION_STEP,
+            body_html=_rendered(data["body"]), **{name: data[name] for name in SECTION_FIELDS},
+        )
+        for number, data in enumerate(content["sections"], start=1)
+    )
+
+
+def _rendered(body):
+    # Text kept from before a rule of the Markdown pipeline existed may break
+    # it: it still comes into the draft, for an editor to rewrite, and the
+    # section form and publish() refuse it until then.
+    try:
+        return render_markdown(body)
+    except MarkupRefused:
+        return ""
+
+
+def renumber(article):
+    sections = list(DraftSection.objects.filter(article=article).order_by("position", "pk"))
+    changed = []
+    for number, section in enumerate(sections, start=1):
+        if section.position != number * POSITION_STEP:
+            section.position = number * POSITION_STEP
+            changed.append(section)
+    DraftSection.objects.bulk_update(changed, ["position"])
+
+
+def move(section, *, step):
+    """Swap a draft section with its neighbour: step -1 moves it up, +1 down.
+    Returns False when it is already first (or last)."""
+    siblings = list(DraftSection.objects.filter(article_id=section.article_id).order_by("position", "pk"))
+    here = next(i for i, sibling in enumerate(siblings) if sibling.pk == section.pk)
+    there = here + step
+    if not 0 <= there < len(siblings):
+        return False
+    siblings[here], siblings[there] = siblings[there], siblings[here]
+    for number, sibling in enumerate(siblings, start=1):
+        sibling.position = number * POSITION_STEP
+    DraftSection.objects.bulk_update(siblings, ["position"])
+    return True
+
+
+@transaction.atomic
+def record(article, *, by, note=""):
+    """Keep the draft as it now stands as a revision, after any change to it.
+
+    The draft has unpublished changes while its content differs from the
+    published revision's; who changed it last and since when are shown in the admin.
+    """
+    draft = Draft.objects.select_for_update().get(article=article)
+    renumber(article)
+    content = draft_content(draft)
+    revision = Revision.objects.create(article=article, content=content, created_by=by, note=note)
+    draft.revision = revision
+    if content == live_revision(article).content:
+        draft.changed_since = draft.changed_by = None
+    else:
+        draft.changed_since = draft.changed_since or revision.created_at
+        draft.changed_by = by
+    draft.save(update_fields=("revision", "changed_since", "changed_by"))
+    return revision
+
+
+def _check_publishable(article, content):
+    slug = content["article"]["slug"]
+    if Article.objects.filter(slug=slug).exclude(pk=article.pk).exists():
+        raise ValidationError(f"Another article already has the address “{slug}”; change the slug in the draft.")
+    for section in content["sections"]:
+        try:
+            render_markdown(section["body"])
+        except MarkupRefused as refused:
+            raise ValidationError(f"“{section['heading']}” cannot be published: {' '.join(refused.messages)}") from None
+    anchors = [section["anchor"] for section in content["sections"]]
+    if len(set(anchors)) != len(anchors):
+        raise ValidationError("Two sections of the draft have the same anchor; give each its own.")
+    if any(is_reserved_anchor(anchor) for anchor in anchors):
+        raise ValidationError("An anchor in the draft is a name the page uses itself; choose another.")
+
+
+@transaction.atomic
+def publish(article, *, by, note=""):
+    """Make the draft what readers see, all at once, and keep it as a published revision.
+
+    Moves the page's version (versions.moved): every process serves the new
+    page at its next request.
+    Raises ValidationError, changing nothing, when the draft cannot be published.
+    """
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    draft = draft_of(article)
+    content = draft_content(draft)
+    _check_publishable(article, content)
+
+    for name in ARTICLE_FIELDS:
+        setattr(article, name, getattr(draft, name))
+    article.save(update_fields=ARTICLE_FIELDS)
+
+    drafts = list(DraftSection.objects.filter(article=article).order_by("position", "pk"))
+    published = {section.key: section for section in article.sections.all()}
+    keep = {section.key for section in drafts}
+    Section.objects.filter(article=article).exclude(key__in=keep).delete()
+    # A section may take an anchor another one gives up in the same publish:
+    # park the changing anchors first so that no moment holds two alike.
+    parked = [s for s in drafts if s.key in published and published[s.key].anchor != s.anchor]
+    for section in parked:
+        published[section.key].anchor = f"~{section.key}"
+    Section.objects.bulk_update([published[s.key] for s in parked], ["anchor"])
+
+    fields = ("position", "heading", "anchor", "body", "body_html")
+    changed, added = [], []
+    for draft_section in drafts:
+        section = published.get(draft_section.key) or Section(article=article, key=draft_section.key)
+        if section.pk and all(getattr(section, f) == getattr(draft_section, f) for f in fields):
+            continue
+        for name in fields:
+            setattr(section, name, getattr(draft_section, name))
+        (changed if section.pk else added).append(section)
+    Section.objects.bulk_update(changed, fields)
+    Section.objects.bulk_create(added)
+
+    versions.moved(article, content=True)
+    revision = Revision.objects.create(
+        article=article, content=content, created_by=by, published_at=timezone.now(), note=note.strip()
+    )
+    draft.revision = revision
+    draft.changed_since = draft.changed_by = None
+    draft.save(update_fields=("revision", "changed_since", "changed_by"))
+    return revision
+
+
+@transaction.atomic
+def discard_draft(article, *, by):
+    """Return the draft to the published article, keeping the discarded draft among the revisions."""
+    draft = draft_of(article)
+    _fill_draft(draft, live_revision(article).content)
+    return record(article, by=by, note="Discarded the unpublished changes.")
+
+
+@transaction.atomic
+def restore(revision, *, by):
+    """Put an earlier revision's whole content into the draft (not on the site)."""
+    _fill_draft(draft_of(revision.article), revision.content)
+    return record(revision.article, by=by, note=f"Restored revision {revision.pk} into the draft.")
+
+
+@transaction.atomic
+def restore_section(revision, key, *, by):
+    """Put one section's heading and text from an earlier revision into the draft.
+
+    The section keeps its place among the others; one the draft no longer has
+    comes back after the section it followed in that revision (or first).
+    """
+    article = revision.article
+    draft_of(article)
+    old = next(section for section in revision.content["sections"] if section["key"] == str(key))
+    section = DraftSection.objects.filter(article=article, key=key).first()
+    if section is None:
+        order = [s["key"] for s in revision.content["sections"]]
+        before = order[: order.index(str(key))]
+        previous = (
+            DraftSection.objects.filter(article=article, key__in=before).order_by("-position").first()
+        )
+        section = DraftSection(article=article, key=key, position=previous.position + 1 if previous else 0)
+        if DraftSection.objects.filter(article=article, anchor=old["anchor"]).exists():
+            old = {**old, "anchor": ""}
+    section.heading, section.body, section.body_html = old["heading"], old["body"], _rendered(old["body"])
+    # Written without save(), which would refuse text an older rule let through (see _rendered).
+    if section.pk:
+        fields = {name: getattr(section, name) for name in ("heading", "body", "body_html")}
+        DraftSection.objects.filter(pk=section.pk).update(**fields)
+    else:
+        section.anchor = old["anchor"] or section._free_anchor()
+        DraftSection.objects.bulk_create([section])
+    return record(article, by=by, note=f"Restored “{old['heading']}” from revision {revision.pk} into the draft.")

@@ -1,0 +1,44 @@
+"""What an editor sees before publishing: the draft as the article page will
+show it, and one section rendered while it is being written."""
+
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+
+from . import drafts
+from .markup import MarkupRefused, render_markdown
+from .models import Article, DraftSection, normalise_newlines
+
+# The body box can hold a whole article; the preview of one is plenty.
+MAX_PREVIEW_CHARS = 200_000
+
+
+def _staff_only(response):
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store, private"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def draft_article(article):
+    """An unsaved Article saying what the draft says, as publishing it now
+    would, and the draft's sections: what the article page's renderer
+    (ta1/pages/) shows as the preview."""
+    draft = drafts.draft_of(article)
+    copy = Article(
+        pk=article.pk, created_at=article.created_at, updated_at=timezone.now(),
+        comments_changed_at=article.comments_changed_at, last_reviewed=article.last_reviewed,
+        next_review_due=article.next_review_due, **{name: getattr(draft, name) for name in drafts.ARTICLE_FIELDS},
+    )
+    return copy, list(DraftSection.objects.filter(article=article))
+
+
+def section_preview(request):
+    """One section as saving it would store it, or the refusals saving it would give."""
+    body = normalise_newlines(request.POST.get("body", "")[:MAX_PREVIEW_CHARS])
+    context = {"heading": request.POST.get("heading", "")[:200]}
+    try:
+        context["body_html"] = render_markdown(body)
+    except MarkupRefused as refused:
+        context["refusals"] = refused.messages
+    return _staff_only(TemplateResponse(request, "admin/articles/article/_section_preview.html", context))

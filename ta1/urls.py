@@ -23,7 +23,6 @@ admin.site.index_title = "Articles and reader comments"
 urlpatterns = [
     path("", include("ta1.pages.urls")),
     path("", include("comments.urls")),
-<<<<<<< HEAD
     path("admin/second-factor/", include(second_factor_urls)),
     # The link `manage.py create_staff` prints: a new staff member sets their own password.
     path(
@@ -32,7 +31,6 @@ urlpatterns = [
         name="password_set",
     ),
     path("admin/password/set/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-=======
     # The draft preview shows the article page, which ta1 composes; it lives
     # among the article's admin pages and behind the admin's login.
     path(
@@ -40,7 +38,6 @@ urlpatterns = [
         admin.site.admin_view(draft_preview),
         name="article_draft_preview",
     ),
->>>>>>> da294d5 (Editors work on a draft; publishing is the only write readers see)
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"articles": ArticleSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -38,7 +38,7 @@ def primary_key_or_404(value):
     return number
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(admin.StackedInline):
     """The article's reviews, newest first: a record, never edited here."""
 
     model = Review

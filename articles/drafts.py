@@ -171,14 +171,14 @@ def publish(article, *, by, note=""):
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
     draft = draft_of(article)
-    content = draft_content(draft)
+    drafts = list(DraftSection.objects.filter(article=article).order_by("position", "pk"))
+    content = _content(draft, drafts)
     _check_publishable(article, content)
 
     for name in ARTICLE_FIELDS:
         setattr(article, name, getattr(draft, name))
     article.save(update_fields=ARTICLE_FIELDS)
 
-    drafts = list(DraftSection.objects.filter(article=article).order_by("position", "pk"))
     published = {section.key: section for section in article.sections.all()}
     keep = {section.key for section in drafts}
     Section.objects.filter(article=article).exclude(key__in=keep).delete()

@@ -248,10 +248,15 @@ def test_an_acknowledged_comment_survives_the_server_being_killed(server):
 
 
 EDIT_A_SECTION = """
-from articles.models import Section
-section = Section.objects.filter(article__slug="thymosin-alpha-1").first()
+from articles import drafts
+from articles.models import Article, DraftSection
+article = Article.objects.get(slug="thymosin-alpha-1")
+drafts.draft_of(article)
+section = DraftSection.objects.filter(article=article).first()
 section.body = "Revised by an editor just now."
 section.save()
+drafts.record(article, by=None)
+drafts.publish(article, by=None)
 """
 
 

@@ -12,7 +12,7 @@ AFTER = [("articles", "0011_remove_section_history")]
 
 
 @pytest.fixture
-def migrated_from_history(transactional_db):
+def migrated_from_history(transactional_db, django_db_serialized_rollback):
     """A database as it was with per-section history: an article loaded, then
     one section edited by an editor and another deleted, then migrated on."""
     executor = MigrationExecutor(connection)

@@ -150,7 +150,7 @@ def test_a_save_over_another_editors_newer_draft_is_refused(admin_page, editor, 
 
     first.get_by_label("Summary").fill("The first editor's summary.")
     first.get_by_role("button", name="Save draft", exact=True).first.click()
-    expect(first.get_by_role("alert").first).to_contain_text("changed the draft")
+    expect(first.get_by_role("alert").first).to_contain_text("the draft was changed by")
     expect(first.locator(".stale-notice")).to_contain_text("second-editor")
     screenshot(first, "editor-stale-save-refused")
     assert Draft.objects.get(article=loaded_article).summary == "The second editor's summary."

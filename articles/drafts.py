@@ -70,7 +70,8 @@ def current_revision(article):
     """The revision the draft now equals, read under a lock (inside the
     caller's transaction) so that two saves cannot both pass a check against it."""
     draft_of(article)
-    return Draft.objects.select_for_update().select_related("revision__created_by").get(article=article).revision
+    locked = Draft.objects.select_for_update(of=("self",)).select_related("revision__created_by")
+    return locked.get(article=article).revision
 
 
 def _fill_draft(draft, content):

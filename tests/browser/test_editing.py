@@ -95,7 +95,7 @@ def test_editor_compares_revisions_and_restores_one_into_the_draft(admin_page, o
     admin.go_back()
     admin.get_by_role("link", name=f"Revision {first.pk}", exact=True).click()
     admin.get_by_role("button", name="Restore this revision into the draft").click()
-    expect(admin.locator(".messagelist")).to_contain_text("restored into the draft")
+    expect(admin.locator(".messagelist")).to_contain_text("into the draft. Readers see it once it is published")
     expect(section_row(admin, section.heading).get_by_label("Body")).to_have_value(section.body)
 
     reader = open_page(loaded_article.get_absolute_url())

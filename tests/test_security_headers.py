@@ -91,7 +91,7 @@ def test_article_page_has_no_inline_code(client, loaded_article):
         ("admin:articles_article_changelist", False),
         ("admin:articles_article_change", True),
         ("admin:articles_article_add", False),
-        ("admin:articles_article_preview", True),
+        ("article_draft_preview", True),
         ("admin:articles_article_revisions", True),
         ("admin:articles_article_publish", True),
         ("admin:articles_article_discard", True),

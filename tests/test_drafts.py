@@ -518,3 +518,21 @@ def test_text_an_older_rule_let_through_can_be_restored_but_not_published(editor
     response = editor_client.post(reverse("admin:articles_article_publish", args=[article.pk]))
     assert "“One” cannot be published: Line 1" in response.content.decode()
     assert article.sections.get(heading="One").body == "Text of one."
+
+
+def test_a_draft_save_costs_readers_one_version_check_and_a_publish_one_fresh_page(
+    client, editor_client, editor, three_sections, django_assert_num_queries, django_assert_max_num_queries
+):
+    """Any write costs the next request one version check (articles.versions); a draft save moves no
+    version, so the page stays the cached one; a publish shows at once, and the page is warm again after."""
+    article = three_sections
+    client.get(article.get_absolute_url())
+    editor_client.post(change_url(article), form_data(article, **{f"{PREFIX}-0-body": "Drafted."}))
+    with django_assert_max_num_queries(1):
+        assert "Drafted." not in client.get(article.get_absolute_url()).content.decode()
+    with django_assert_num_queries(0):
+        client.get(article.get_absolute_url())
+    drafts.publish(article, by=editor)
+    assert "Drafted." in client.get(article.get_absolute_url()).content.decode()
+    with django_assert_num_queries(0):
+        client.get(article.get_absolute_url())

@@ -4,6 +4,7 @@ import io
 import re
 
 import pytest
+from article_form import PREFIX, form_data
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
@@ -12,8 +13,6 @@ from django.urls import reverse
 
 from articles import drafts
 from articles.models import Article, Draft, DraftSection, Revision, Section
-from article_form import PREFIX, form_data
-
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ import html
 import re
 
 import pytest
+from article_form import PREFIX, form_data
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.markup import SUPPORTED_MARKDOWN, MarkupRefused
-from article_form import PREFIX, form_data
 from articles.models import DraftSection, Section, is_reserved_anchor
 
 

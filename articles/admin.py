@@ -355,7 +355,7 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
             done = restored.note.removesuffix(".")
             self.message_user(request, f"{done}. Readers see it once it is published.", messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
-        current = drafts.current_revision(article)
+        current = drafts.draft_of(article).revision
         return self._render(
             request, "revision.html", article, title=f"Revision {revision.pk}", revision=revision,
             current=current, comparison=compare.compare(revision.content, current.content),

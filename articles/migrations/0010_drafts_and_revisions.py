@@ -13,7 +13,7 @@ import articles.markup
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_urgent_sentence_as_warning_callout'),
+        ('articles', '0009_dosing_chart_restates_the_article'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

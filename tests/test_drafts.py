@@ -283,7 +283,8 @@ def test_publish_takes_a_handful_of_queries(editor, three_sections, django_asser
     article = three_sections
     drafts.draft_of(article)
     with django_assert_max_num_queries(20):
-        drafts.publish(article, by=editor)
+        revision = drafts.publish(article, by=editor)
+    assert revision.published_at is not None
 
 
 # Revisions

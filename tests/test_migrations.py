@@ -7,8 +7,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("articles", "0010_drafts_and_revisions")]
-AFTER = [("articles", "0012_remove_section_history")]
+BEFORE = [("articles", "0011_drafts_and_revisions")]
+AFTER = [("articles", "0013_remove_section_history")]
 
 
 @pytest.fixture

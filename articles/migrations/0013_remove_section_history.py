@@ -5,7 +5,7 @@ class Migration(migrations.Migration):
     """Revisions of the whole article (0006 carried the old history over) replace the per-section history."""
 
     dependencies = [
-        ("articles", "0011_first_revisions"),
+        ("articles", "0012_first_revisions"),
     ]
 
     operations = [

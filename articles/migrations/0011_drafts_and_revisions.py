@@ -13,7 +13,7 @@ import articles.markup
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0009_dosing_chart_restates_the_article'),
+        ('articles', '0010_article_title_single_line'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

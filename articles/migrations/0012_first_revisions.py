@@ -105,7 +105,7 @@ def editors_edit_drafts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0010_drafts_and_revisions"),
+        ("articles", "0011_drafts_and_revisions"),
     ]
 
     operations = [

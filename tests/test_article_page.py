@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import drafts, versions
-from articles.models import Article
 from comments import privacy
 from comments.models import Comment, Status
 from comments.moderation import approve, reject

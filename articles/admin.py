@@ -102,7 +102,9 @@ class ReviewActions:
             return "Save the article first."
         if article.last_reviewed:
             status = format_html(
-                "Last reviewed {:%d %B %Y}; next review due {:%d %B %Y}.", article.last_reviewed, article.next_review_due
+                "Last reviewed {:%d %B %Y}; next review due {:%d %B %Y}.",
+                article.last_reviewed,
+                article.next_review_due,
             )
         else:
             status = "Never reviewed: readers see no review date."
@@ -297,7 +299,12 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
                 return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         live = drafts.live_revision(article)
         return self._render(
-            request, "publish.html", article, title=f"Publish “{draft.title}”", draft=draft, error=error,
+            request,
+            "publish.html",
+            article,
+            title=f"Publish “{draft.title}”",
+            draft=draft,
+            error=error,
             comparison=compare.compare(live.content, drafts.draft_content(draft)),
         )
 
@@ -306,11 +313,17 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
         draft = drafts.draft_of(article)
         if request.method == "POST":
             drafts.discard_draft(article, by=request.user)
-            self.message_user(request, "The unpublished changes were discarded; the draft is the published article again.")
+            self.message_user(
+                request, "The unpublished changes were discarded; the draft is the published article again."
+            )
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         live = drafts.live_revision(article)
         return self._render(
-            request, "discard.html", article, title=f"Discard the draft of “{draft.title}”", draft=draft,
+            request,
+            "discard.html",
+            article,
+            title=f"Discard the draft of “{draft.title}”",
+            draft=draft,
             comparison=compare.compare(live.content, drafts.draft_content(draft)),
         )
 
@@ -322,8 +335,15 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
         # Offered first: the newest revision against the last published one that differs from it.
         earlier = next((r for r in revisions if r.published_at and r.content != newest.content), revisions[-1])
         return self._render(
-            request, "revisions.html", article, title=f"Revisions of “{draft.title}”", revisions=revisions,
-            draft=draft, live=drafts.live_revision(article), compare_from=earlier, compare_to=newest,
+            request,
+            "revisions.html",
+            article,
+            title=f"Revisions of “{draft.title}”",
+            revisions=revisions,
+            draft=draft,
+            live=drafts.live_revision(article),
+            compare_from=earlier,
+            compare_to=newest,
         )
 
     def compare_view(self, request, object_id):
@@ -337,7 +357,12 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
         if old.created_at > new.created_at:
             old, new = new, old
         return self._render(
-            request, "compare.html", article, title="Compare revisions", old=old, new=new,
+            request,
+            "compare.html",
+            article,
+            title="Compare revisions",
+            old=old,
+            new=new,
             comparison=compare.compare(old.content, new.content),
         )
 
@@ -357,8 +382,13 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         current = drafts.draft_of(article).revision
         return self._render(
-            request, "revision.html", article, title=f"Revision {revision.pk}", revision=revision,
-            current=current, comparison=compare.compare(revision.content, current.content),
+            request,
+            "revision.html",
+            article,
+            title=f"Revision {revision.pk}",
+            revision=revision,
+            current=current,
+            comparison=compare.compare(revision.content, current.content),
         )
 
     def preview_section_view(self, request):

@@ -103,15 +103,20 @@ def compare(old, new):
     old_order = [key for key in old_sections if key in new_sections]
     new_order = [key for key in new_sections if key in old_sections]
     matcher = difflib.SequenceMatcher(None, old_order, new_order, autojunk=False)
-    in_place = {key for block in matcher.get_matching_blocks() for key in old_order[block.a:block.a + block.size]}
+    in_place = {key for block in matcher.get_matching_blocks() for key in old_order[block.a : block.a + block.size]}
 
     sections = []
     for key, (number, section) in new_sections.items():
         if key not in old_sections:
-            sections.append(SectionChange(
-                section["heading"], section["anchor"], "added", new_number=number,
-                fields=[FieldChange(name.capitalize(), [("ins", section[name])]) for name in ("heading", "body")],
-            ))
+            sections.append(
+                SectionChange(
+                    section["heading"],
+                    section["anchor"],
+                    "added",
+                    new_number=number,
+                    fields=[FieldChange(name.capitalize(), [("ins", section[name])]) for name in ("heading", "body")],
+                )
+            )
             continue
         old_number, before = old_sections[key]
         changes = [
@@ -119,14 +124,26 @@ def compare(old, new):
             for name in ("heading", "anchor", "body")
             if before[name] != section[name]
         ]
-        sections.append(SectionChange(
-            section["heading"], section["anchor"], "changed" if changes else "unchanged",
-            old_number=old_number, new_number=number, moved=key not in in_place, fields=changes,
-        ))
+        sections.append(
+            SectionChange(
+                section["heading"],
+                section["anchor"],
+                "changed" if changes else "unchanged",
+                old_number=old_number,
+                new_number=number,
+                moved=key not in in_place,
+                fields=changes,
+            )
+        )
     for key, (number, section) in old_sections.items():
         if key not in new_sections:
-            sections.append(SectionChange(
-                section["heading"], section["anchor"], "removed", old_number=number,
-                fields=[FieldChange(name.capitalize(), [("del", section[name])]) for name in ("heading", "body")],
-            ))
+            sections.append(
+                SectionChange(
+                    section["heading"],
+                    section["anchor"],
+                    "removed",
+                    old_number=number,
+                    fields=[FieldChange(name.capitalize(), [("del", section[name])]) for name in ("heading", "body")],
+                )
+            )
     return Comparison(fields=fields, sections=sections)

@@ -48,7 +48,9 @@ def live_revision(article):
     if revision is None:
         # Articles loaded or created before revisions were kept.
         revision = Revision.objects.create(
-            article=article, content=published_content(article), published_at=article.updated_at,
+            article=article,
+            content=published_content(article),
+            published_at=article.updated_at,
             note="The article as published before revisions were kept.",
         )
     return revision
@@ -83,8 +85,11 @@ def _fill_draft(draft, content):
     DraftSection.objects.filter(article_id=draft.article_id).delete()
     DraftSection.objects.bulk_create(
         DraftSection(
-            article_id=draft.article_id, key=uuid.UUID(data["key"]), position=number * POSITION_STEP,
-            body_html=_rendered(data["body"]), **{name: data[name] for name in SECTION_FIELDS},
+            article_id=draft.article_id,
+            key=uuid.UUID(data["key"]),
+            position=number * POSITION_STEP,
+            body_html=_rendered(data["body"]),
+            **{name: data[name] for name in SECTION_FIELDS},
         )
         for number, data in enumerate(content["sections"], start=1)
     )
@@ -241,9 +246,7 @@ def restore_section(revision, key, *, by):
     if section is None:
         order = [s["key"] for s in revision.content["sections"]]
         before = order[: order.index(str(key))]
-        previous = (
-            DraftSection.objects.filter(article=article, key__in=before).order_by("-position").first()
-        )
+        previous = DraftSection.objects.filter(article=article, key__in=before).order_by("-position").first()
         section = DraftSection(article=article, key=key, position=previous.position + 1 if previous else 0)
         if DraftSection.objects.filter(article=article, anchor=old["anchor"]).exists():
             old = {**old, "anchor": ""}

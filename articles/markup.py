@@ -29,8 +29,24 @@ SUPPORTED_MARKDOWN = (
 
 ALLOWED_TAGS = frozenset(
     {
-        "p", "br", "h3", "h4", "ul", "ol", "li", "strong", "em", "blockquote", "a",
-        "table", "thead", "tbody", "tr", "th", "td", "div",
+        "p",
+        "br",
+        "h3",
+        "h4",
+        "ul",
+        "ol",
+        "li",
+        "strong",
+        "em",
+        "blockquote",
+        "a",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "div",
     }
 )
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "div": {"aria-label"}, "td": {"data-label"}}
@@ -145,10 +161,7 @@ def _html_problem(content):
     instead = _HTML_INSTEAD.get(tag.group(1).lower()) if tag else None
     if instead:
         return f"HTML such as {snippet} is not allowed: write {instead} instead."
-    return (
-        f"HTML such as {snippet} is not allowed: write the text in Markdown instead "
-        "(to show “<” itself, write \\<)."
-    )
+    return f"HTML such as {snippet} is not allowed: write the text in Markdown instead (to show “<” itself, write \\<)."
 
 
 def _link_problem(href):
@@ -201,11 +214,35 @@ _CALLOUT_KIND = (
 
 _BLOCK_TYPES = frozenset(
     {
-        "paragraph_open", "paragraph_close", "heading_open", "heading_close", "bullet_list_open",
-        "bullet_list_close", "ordered_list_open", "ordered_list_close", "list_item_open", "list_item_close",
-        "blockquote_open", "blockquote_close", "table_open", "table_close", "thead_open", "thead_close",
-        "tbody_open", "tbody_close", "tr_open", "tr_close", "th_open", "th_close", "td_open", "td_close",
-        "alert_open", "alert_close", "alert_title_open", "alert_title_close", "inline",
+        "paragraph_open",
+        "paragraph_close",
+        "heading_open",
+        "heading_close",
+        "bullet_list_open",
+        "bullet_list_close",
+        "ordered_list_open",
+        "ordered_list_close",
+        "list_item_open",
+        "list_item_close",
+        "blockquote_open",
+        "blockquote_close",
+        "table_open",
+        "table_close",
+        "thead_open",
+        "thead_close",
+        "tbody_open",
+        "tbody_close",
+        "tr_open",
+        "tr_close",
+        "th_open",
+        "th_close",
+        "td_open",
+        "td_close",
+        "alert_open",
+        "alert_close",
+        "alert_title_open",
+        "alert_title_close",
+        "inline",
     }
 )
 _INLINE_TYPES = frozenset(

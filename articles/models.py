@@ -15,8 +15,16 @@ from .validators import single_line
 # anchor taking one would break the link to the section or to the comments.
 # tests/test_sections.py renders every state of the page to keep this complete.
 RESERVED_ANCHORS = frozenset(
-    {"main", "toc-heading", "comments", "comments-heading", "leave-a-comment", "comment-form",
-     "error-summary", "error-summary-title"}
+    {
+        "main",
+        "toc-heading",
+        "comments",
+        "comments-heading",
+        "leave-a-comment",
+        "comment-form",
+        "error-summary",
+        "error-summary-title",
+    }
 )
 RESERVED_ANCHOR_PREFIXES = ("comment-", "id_", "div_id_", "error_", "hint_id_")
 
@@ -43,7 +51,9 @@ class Article(models.Model):
         max_length=200, validators=(single_line,), help_text="One line; also the subject of comment emails."
     )
     slug = models.SlugField(
-        max_length=100, unique=True, help_text="The article's address: /articles/<slug>/. Changing it breaks links to it."
+        max_length=100,
+        unique=True,
+        help_text="The article's address: /articles/<slug>/. Changing it breaks links to it.",
     )
     summary = models.CharField(
         max_length=300, help_text="One or two sentences; search engines and link previews show it."
@@ -106,7 +116,9 @@ class Review(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(default=timezone.now)
     note = models.TextField(help_text="What was checked, and against which evidence. Staff only; readers see the date.")
-    next_review_due = models.DateField(help_text="Twelve months after the review unless the reviewer chose another day.")
+    next_review_due = models.DateField(
+        help_text="Twelve months after the review unless the reviewer chose another day."
+    )
 
     class Meta:
         ordering = ("-reviewed_at", "-pk")
@@ -119,7 +131,8 @@ class SectionContent(models.Model):
     """What a section says, published (Section) or in the draft (DraftSection)."""
 
     key = models.UUIDField(
-        default=uuid.uuid4, editable=False,
+        default=uuid.uuid4,
+        editable=False,
         help_text="Names the section across its draft, its published copy and every revision.",
     )
     position = models.PositiveIntegerField(
@@ -216,15 +229,24 @@ class Draft(models.Model):
     is_published = models.BooleanField("visible to readers", default=True)
     disclaimer = models.TextField()
     revision = models.ForeignKey(
-        "Revision", on_delete=models.PROTECT, null=True, related_name="+",
+        "Revision",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
         help_text="The revision this draft's content equals: a save based on another one is refused.",
     )
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="Who last changed the draft while it had unpublished changes.",
     )
     changed_since = models.DateTimeField(
-        null=True, blank=True, help_text="When the draft first differed from the published article; empty when it does not."
+        null=True,
+        blank=True,
+        help_text="When the draft first differed from the published article; empty when it does not.",
     )
 
     def __str__(self):

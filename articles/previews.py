@@ -26,9 +26,13 @@ def draft_article(article):
     (ta1/pages/) shows as the preview."""
     draft = drafts.draft_of(article)
     copy = Article(
-        pk=article.pk, created_at=article.created_at, updated_at=timezone.now(),
-        comments_changed_at=article.comments_changed_at, last_reviewed=article.last_reviewed,
-        next_review_due=article.next_review_due, **{name: getattr(draft, name) for name in drafts.ARTICLE_FIELDS},
+        pk=article.pk,
+        created_at=article.created_at,
+        updated_at=timezone.now(),
+        comments_changed_at=article.comments_changed_at,
+        last_reviewed=article.last_reviewed,
+        next_review_due=article.next_review_due,
+        **{name: getattr(draft, name) for name in drafts.ARTICLE_FIELDS},
     )
     return copy, list(DraftSection.objects.filter(article=article))
 

@@ -224,7 +224,16 @@ class Services:
         log = self.workdir / f"gunicorn-{self.name}.log"
         with open(log, "wb") as out:
             self.gunicorn = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "ta1.wsgi", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "ta1.wsgi",
+                    "--config",
+                    "gunicorn.conf.py",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                ],
                 cwd=ROOT,
                 env=self.env,
                 stdout=out,
@@ -292,8 +301,10 @@ def verdict(ok):
 def report(name, result):
     rows, ceiling = result["rows"], result["rows"]["ceiling"]
     article, revalidation, posts = rows["article"], rows["304 revalidation"], rows["comment POSTs"]
-    print(f"\n== {name}: gunicorn {len(result['rss_mb'])} workers; wrk {WRK_THREADS} threads, "
-          f"{CONNECTIONS} connections, {SECONDS} s per run")
+    print(
+        f"\n== {name}: gunicorn {len(result['rss_mb'])} workers; wrk {WRK_THREADS} threads, "
+        f"{CONNECTIONS} connections, {SECONDS} s per run"
+    )
     print(f"{'':24}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
     for row, numbers in rows.items():
         print(f"{row:24}{numbers['rps']:>12.0f}{numbers['p50']:>10.2f}{numbers['p99']:>10.2f}{numbers['errors']:>8}")
@@ -301,16 +312,22 @@ def report(name, result):
     compressed_ratio = rows["article, compressed"]["rps"] / rows["ceiling, compressed"]["rps"]
     print(f"article / ceiling: {ratio:.2f} (compressed: {compressed_ratio:.2f}); goal >= 0.9: {verdict(ratio >= 0.9)}")
     print(f"article p99: {article['p99']:.1f} ms; goal < 50 ms: {verdict(article['p99'] < 50)}")
-    print(f"304 / ceiling: {revalidation['rps'] / ceiling['rps']:.2f}; goal >= 1: {verdict(revalidation['rps'] >= ceiling['rps'])}")
-    print(f"comment POSTs: {posts['rps']:.0f}/s, {posts['requests']} answered, {posts['failures']} failures, "
-          f"{posts['stored']} stored, {posts['stored_twice']} stored twice; goal >= 250/s with no failures: "
-          f"{verdict(posts['rps'] >= 250 and posts['failures'] == 0 and posts['stored_twice'] == 0)}")
+    print(
+        f"304 / ceiling: {revalidation['rps'] / ceiling['rps']:.2f}; goal >= 1: {verdict(revalidation['rps'] >= ceiling['rps'])}"
+    )
+    print(
+        f"comment POSTs: {posts['rps']:.0f}/s, {posts['requests']} answered, {posts['failures']} failures, "
+        f"{posts['stored']} stored, {posts['stored_twice']} stored twice; goal >= 250/s with no failures: "
+        f"{verdict(posts['rps'] >= 250 and posts['failures'] == 0 and posts['stored_twice'] == 0)}"
+    )
     rss = result["rss_mb"]
     print(f"peak RSS per worker: {', '.join(f'{mb:.1f}' for mb in rss)} MB; goal < 100 MB: {verdict(max(rss) < 100)}")
     work = result["per_request"]
     other = [s for s in work["statements"] if s not in work["queries"]]
-    print(f"one warm article request: {len(work['queries'])} SQL queries {work['queries']}, "
-          f"{len(other)} other database statements {other}, {len(work['cache'])} cache operations {work['cache']}")
+    print(
+        f"one warm article request: {len(work['queries'])} SQL queries {work['queries']}, "
+        f"{len(other)} other database statements {other}, {len(work['cache'])} cache operations {work['cache']}"
+    )
 
 
 def main():
@@ -358,8 +375,10 @@ def main():
     for name, result in results.items():
         report(name, result)
     size_ok = len(page) < 50 * 1024 and len(gzipped) < 12 * 1024
-    print(f"\narticle HTML: {len(page) / 1024:.1f} KB, {len(gzipped) / 1024:.1f} KB gzipped, "
-          f"{len(brotlied) / 1024:.1f} KB Brotli; goal < 50 KB and < 12 KB compressed: {verdict(size_ok)}")
+    print(
+        f"\narticle HTML: {len(page) / 1024:.1f} KB, {len(gzipped) / 1024:.1f} KB gzipped, "
+        f"{len(brotlied) / 1024:.1f} KB Brotli; goal < 50 KB and < 12 KB compressed: {verdict(size_ok)}"
+    )
     print(json.dumps({**results, "html_bytes": len(page), "gzip_bytes": len(gzipped), "br_bytes": len(brotlied)}))
 
 

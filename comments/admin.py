@@ -98,7 +98,12 @@ def _bulk(change, verb):
     return action
 
 
-DONE = {Status.APPROVED: "Approved", Status.REJECTED: "Rejected", Status.SPAM: "Marked as spam", Status.PENDING: "Put back to pending"}
+DONE = {
+    Status.APPROVED: "Approved",
+    Status.REJECTED: "Rejected",
+    Status.SPAM: "Marked as spam",
+    Status.PENDING: "Put back to pending",
+}
 
 
 def pending_count():
@@ -281,7 +286,11 @@ class CommentAdmin(admin.ModelAdmin):
             return HttpResponseBadRequest("Choose a status: approved, rejected, spam or pending.")
         decision = moderation.moderate(comment, to=to, by=request.user)
         remember_decision(request, decision)
-        message = f"{DONE[to]}: the comment by {comment.name}." if decision else f"The comment by {comment.name} was already {comment.get_status_display().lower()}."
+        message = (
+            f"{DONE[to]}: the comment by {comment.name}."
+            if decision
+            else f"The comment by {comment.name} was already {comment.get_status_display().lower()}."
+        )
         if wants_json(request):
             return JsonResponse(decision_payload(comment, decision, message))
         messages.success(request, message)
@@ -294,10 +303,14 @@ class CommentAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(("POST",))
         if not self.has_moderate_permission(request):
             raise PermissionDenied
-        decision = ModerationDecision.objects.select_related("comment").filter(
-            pk=request.POST.get("decision") if str(request.POST.get("decision", "")).isdigit() else None,
-            comment_id=object_id if str(object_id).isdigit() else None,
-        ).first()
+        decision = (
+            ModerationDecision.objects.select_related("comment")
+            .filter(
+                pk=request.POST.get("decision") if str(request.POST.get("decision", "")).isdigit() else None,
+                comment_id=object_id if str(object_id).isdigit() else None,
+            )
+            .first()
+        )
         if decision is None:
             raise Http404("No such decision.")
         try:
@@ -367,7 +380,9 @@ def safe_next(request, default):
 def next_pending_url(comment):
     """The next pending comment after this one, oldest first, else the oldest pending, else the queue."""
     pending = Comment.objects.pending().exclude(pk=comment.pk).order_by("created_at", "pk")
-    following = pending.filter(Q(created_at__gt=comment.created_at) | Q(created_at=comment.created_at, pk__gt=comment.pk))
+    following = pending.filter(
+        Q(created_at__gt=comment.created_at) | Q(created_at=comment.created_at, pk__gt=comment.pk)
+    )
     target = following.first() or pending.first()
     if target is None:
         return reverse("admin:comments_comment_changelist")
@@ -426,8 +441,19 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     list_display = ("subject", "kind", "created_at", "due_at", "attempts", "sent_at", "cancelled_at", "failed_at")
     list_filter = ("kind", ("sent_at", admin.EmptyFieldListFilter), ("failed_at", admin.EmptyFieldListFilter))
-    fields = ("kind", "comment", "to", "subject", "body", "created_at", "due_at", "attempts", "sent_at",
-              "cancelled_at", "failed_at")
+    fields = (
+        "kind",
+        "comment",
+        "to",
+        "subject",
+        "body",
+        "created_at",
+        "due_at",
+        "attempts",
+        "sent_at",
+        "cancelled_at",
+        "failed_at",
+    )
     readonly_fields = fields
     inlines = (DeliveryAttemptInline,)
     date_hierarchy = "created_at"

@@ -23,7 +23,11 @@ class LatestCommentsFeed(Feed):
         return reverse("comments:feed")
 
     def items(self):
-        return Comment.objects.public().select_related("article", "parent").order_by("-created_at", "-pk")[: self.items_shown]
+        return (
+            Comment.objects.public()
+            .select_related("article", "parent")
+            .order_by("-created_at", "-pk")[: self.items_shown]
+        )
 
     def item_title(self, comment):
         if comment.parent is None:

@@ -41,7 +41,9 @@ class CommentQuerySet(models.QuerySet):
         approved replies in `shown_replies`: the approved ones, and a removed
         one whose thread still holds approved replies (shown as removed)."""
         answered = Comment.objects.filter(parent=OuterRef("pk"), status=Status.APPROVED)
-        replies = Prefetch("replies", queryset=Comment.objects.approved().select_related("in_reply_to"), to_attr="shown_replies")
+        replies = Prefetch(
+            "replies", queryset=Comment.objects.approved().select_related("in_reply_to"), to_attr="shown_replies"
+        )
         return self.filter(parent=None).filter(Q(status=Status.APPROVED) | Exists(answered)).prefetch_related(replies)
 
     def by_email(self, email):

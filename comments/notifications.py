@@ -83,4 +83,3 @@ def decision_made(comment, *, to, at):
     if to == Status.APPROVED:
         notify_commenter(comment, decided_at=at)
         notify_replied_to(comment, not_before=after_undo_window(at))
-

@@ -119,7 +119,9 @@ def build_message(email):
 
 
 def retry_delay(attempts):
-    return timedelta(seconds=min(settings.OUTBOX_RETRY_SECONDS * 2 ** (attempts - 1), settings.OUTBOX_MAX_RETRY_SECONDS))
+    return timedelta(
+        seconds=min(settings.OUTBOX_RETRY_SECONDS * 2 ** (attempts - 1), settings.OUTBOX_MAX_RETRY_SECONDS)
+    )
 
 
 def _claim(pk, now):
@@ -137,7 +139,9 @@ def _record(email, now, error=""):
                 Comment.objects.filter(pk=email.comment_id).update(**{field: now})
         elif email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             email.failed_at = now
-            logger.error("Gave up on email %s (%s) after %d attempts", email.pk, email.get_kind_display(), email.attempts)
+            logger.error(
+                "Gave up on email %s (%s) after %d attempts", email.pk, email.get_kind_display(), email.attempts
+            )
         else:
             email.due_at = now + retry_delay(email.attempts)
         email.save(update_fields=("attempts", "sent_at", "failed_at", "due_at"))

@@ -31,7 +31,9 @@ def post_comment(request, slug):
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
     if result.outcome is Outcome.RECEIVED:
-        own_page = reverse("articles:comment_received", kwargs={"slug": article.slug, "receipt": receipt(result.comment)})
+        own_page = reverse(
+            "articles:comment_received", kwargs={"slug": article.slug, "receipt": receipt(result.comment)}
+        )
         return redirect(f"{own_page}#comment-message")
     context = {**_form_page(article, result.form), "rate_limited": result.outcome is Outcome.RATE_LIMITED}
     if result.outcome is Outcome.RATE_LIMITED:
@@ -69,6 +71,8 @@ def privacy_notice(request):
             "contact": settings.PRIVACY_CONTACT,
         },
     )
+
+
 # RFC 8058: a mail client sends the one-click unsubscribe as a POST without
 # cookies or a form token; the signed link itself is the proof. A GET only
 # shows the button, so a link scanner opening it unsubscribes no one.
@@ -143,7 +147,9 @@ def site_reply(request, pk):
         "next": request.GET.get("next", request.POST.get("next", "")),
         "error": error,
     }
-    return _private(render(request, "comments/site_reply.html", context, status=400 if request.method == "POST" else 200))
+    return _private(
+        render(request, "comments/site_reply.html", context, status=400 if request.method == "POST" else 200)
+    )
 
 
 def _next_or(request, default):

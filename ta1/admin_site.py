@@ -53,5 +53,7 @@ class GuardedModelAdmin:
 class AdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         base = admin_class or admin.ModelAdmin
-        guarded = type(base.__name__, (GuardedModelAdmin, base), {"__module__": base.__module__, "__doc__": base.__doc__})
+        guarded = type(
+            base.__name__, (GuardedModelAdmin, base), {"__module__": base.__module__, "__doc__": base.__doc__}
+        )
         super().register(model_or_iterable, guarded, **options)

@@ -6,7 +6,13 @@ import sqlite3
 from django.db import DatabaseError, connection, transaction
 
 # Primary result codes (the low byte of an extended code).
-SQLITE_CANNOT_WRITE = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+SQLITE_CANNOT_WRITE = {
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_BUSY,
+    sqlite3.SQLITE_LOCKED,
+}
 # SQLSTATEs: read-only transaction (a standby, or default_transaction_read_only),
 # and the classes for a lost connection, insufficient resources (disk full)
 # and operator intervention (shutting down).

@@ -75,5 +75,7 @@ def networks(name, default=""):
         try:
             result.append(ipaddress.ip_network(item, strict=False))
         except ValueError:
-            raise SettingError(name, item, "use IP addresses or CIDR ranges such as 10.0.0.0/8, separated by commas") from None
+            raise SettingError(
+                name, item, "use IP addresses or CIDR ranges such as 10.0.0.0/8, separated by commas"
+            ) from None
     return result

@@ -112,7 +112,9 @@ def verify(request):
             otp_login(request, device)
             return redirect(_next(request))
         form.add_error("code", "That code is not right, or was used already. Enter the code your app shows now.")
-    return render(request, "admin/second_factor/verify.html", {"title": "Enter your code", "form": form, "next": _next(request)})
+    return render(
+        request, "admin/second_factor/verify.html", {"title": "Enter your code", "form": form, "next": _next(request)}
+    )
 
 
 class RequireSecondFactorMiddleware:

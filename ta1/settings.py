@@ -141,8 +141,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=()"
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
 )
 
 ROOT_URLCONF = "ta1.urls"
@@ -208,9 +207,7 @@ ARTICLE_VERSION_CHECK = env.choice("ARTICLE_VERSION_CHECK", ("auto", "redis", "s
 # one the comment rate limit uses (TRUSTED_PROXIES decides whom to believe).
 AUTHENTICATION_BACKENDS = ["ta1.backends.LockoutModelBackend"]
 AXES_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5, minimum=1, unit="a number of failed sign-ins")
-AXES_COOLOFF_TIME = timedelta(
-    minutes=env.integer("LOGIN_LOCKOUT_MINUTES", 15, minimum=1, unit="a number of minutes")
-)
+AXES_COOLOFF_TIME = timedelta(minutes=env.integer("LOGIN_LOCKOUT_MINUTES", 15, minimum=1, unit="a number of minutes"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "comments.spam.client_ip"
 AXES_RESET_ON_SUCCESS = True
@@ -259,13 +256,16 @@ EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 10, minimum=1, unit="a number of se
 # Mail is printed to the console until a mail server is named.
 CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_BACKEND = env.string(
-    "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if env.string("EMAIL_HOST") else CONSOLE_EMAIL_BACKEND
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if env.string("EMAIL_HOST") else CONSOLE_EMAIL_BACKEND,
 )
 
 # Comments. Every threshold is read from the environment so that a load test
 # can lift it; README.md lists them.
 COMMENTS_PER_PAGE = env.integer("COMMENTS_PER_PAGE", 50, minimum=1, unit="a number of comments")
-COMMENTS_RATE_LIMIT = env.integer("COMMENTS_RATE_LIMIT", 5, minimum=1, unit="a number of comments per COMMENTS_RATE_WINDOW")
+COMMENTS_RATE_LIMIT = env.integer(
+    "COMMENTS_RATE_LIMIT", 5, minimum=1, unit="a number of comments per COMMENTS_RATE_WINDOW"
+)
 COMMENTS_RATE_WINDOW = env.integer("COMMENTS_RATE_WINDOW", 600, minimum=1, unit="a number of seconds")
 COMMENTS_LINK_LIMIT = env.integer("COMMENTS_LINK_LIMIT", 2, minimum=1, unit="a number of links")
 COMMENTS_BLOCKLIST = env.items("COMMENTS_BLOCKLIST")

@@ -14,17 +14,27 @@ def form_data(article, *, sections=None, **changes):
     data = {name: getattr(draft, name) or "" for name in drafts.ARTICLE_FIELDS}
     data["is_published"] = "on" if draft.is_published else ""
     data["base_revision"] = draft.revision_id
-    data.update({
-        f"{PREFIX}-TOTAL_FORMS": len(rows), f"{PREFIX}-INITIAL_FORMS": len([r for r in rows if r.pk]),
-        f"{PREFIX}-MIN_NUM_FORMS": 0, f"{PREFIX}-MAX_NUM_FORMS": 1000,
-        # The reviews, shown read-only on the same page.
-        "reviews-TOTAL_FORMS": 0, "reviews-INITIAL_FORMS": 0,
-    })
+    data.update(
+        {
+            f"{PREFIX}-TOTAL_FORMS": len(rows),
+            f"{PREFIX}-INITIAL_FORMS": len([r for r in rows if r.pk]),
+            f"{PREFIX}-MIN_NUM_FORMS": 0,
+            f"{PREFIX}-MAX_NUM_FORMS": 1000,
+            # The reviews, shown read-only on the same page.
+            "reviews-TOTAL_FORMS": 0,
+            "reviews-INITIAL_FORMS": 0,
+        }
+    )
     for i, row in enumerate(rows):
-        data.update({
-            f"{PREFIX}-{i}-id": row.pk or "", f"{PREFIX}-{i}-article": article.pk,
-            f"{PREFIX}-{i}-position": row.position, f"{PREFIX}-{i}-heading": row.heading,
-            f"{PREFIX}-{i}-anchor": row.anchor, f"{PREFIX}-{i}-body": row.body,
-        })
+        data.update(
+            {
+                f"{PREFIX}-{i}-id": row.pk or "",
+                f"{PREFIX}-{i}-article": article.pk,
+                f"{PREFIX}-{i}-position": row.position,
+                f"{PREFIX}-{i}-heading": row.heading,
+                f"{PREFIX}-{i}-anchor": row.anchor,
+                f"{PREFIX}-{i}-body": row.body,
+            }
+        )
     data.update(changes)
     return {key: value for key, value in data.items() if value is not False}

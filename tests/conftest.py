@@ -161,7 +161,9 @@ def post_comment(client, article, comment_data):
 
 @pytest.fixture
 def pending_comment(article):
-    return Comment.objects.create(article=article, name="Pat Pending", email="pat@example.org", body="Waiting for review.")
+    return Comment.objects.create(
+        article=article, name="Pat Pending", email="pat@example.org", body="Waiting for review."
+    )
 
 
 @pytest.fixture
@@ -203,11 +205,21 @@ def threads(article):
     """Two approved replies under every approved top-level comment, one of them answering the other."""
     for parent in list(article.comments.approved().filter(parent=None)):
         first = Comment.objects.create(
-            article=article, parent=parent, in_reply_to=parent, name="Ben", email="ben@example.org",
-            body="A reply.", status=Status.APPROVED,
+            article=article,
+            parent=parent,
+            in_reply_to=parent,
+            name="Ben",
+            email="ben@example.org",
+            body="A reply.",
+            status=Status.APPROVED,
         )
         Comment.objects.create(
-            article=article, parent=parent, in_reply_to=first, name="Cy", email="cy@example.org",
-            body="A reply to the reply.", status=Status.APPROVED,
+            article=article,
+            parent=parent,
+            in_reply_to=first,
+            name="Cy",
+            email="cy@example.org",
+            body="A reply to the reply.",
+            status=Status.APPROVED,
         )
     return article

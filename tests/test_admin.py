@@ -20,8 +20,15 @@ def test_non_editors_cannot_open_an_article(client, request, article, user_fixtu
 
 
 @pytest.mark.parametrize("user_fixture", ["moderator", "staff_user"])
-@pytest.mark.parametrize("name", ["admin:articles_article_publish", "admin:articles_article_discard",
-                                  "admin:articles_article_revisions", "article_draft_preview"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:articles_article_publish",
+        "admin:articles_article_discard",
+        "admin:articles_article_revisions",
+        "article_draft_preview",
+    ],
+)
 def test_non_editors_cannot_reach_the_editing_pages(client, request, article, user_fixture, name):
     client.force_login(request.getfixturevalue(user_fixture))
     response = client.get(reverse(name, args=[article.pk]))

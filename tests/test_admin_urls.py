@@ -39,7 +39,9 @@ def objects(section, pending_comment, moderator, superuser, article):
 
 def _editing_paths(article):
     """The article's draft pages, with revision numbers at their extremes."""
-    paths = [reverse(f"admin:articles_article_{view}", args=[article.pk]) for view in ("revisions", "publish", "discard")]
+    paths = [
+        reverse(f"admin:articles_article_{view}", args=[article.pk]) for view in ("revisions", "publish", "discard")
+    ]
     paths.append(reverse("article_draft_preview", args=[article.pk]))
     compare = reverse("admin:articles_article_compare", args=[article.pk])
     revisions = [str(pk) for pk in article.revisions.values_list("pk", flat=True)]
@@ -116,4 +118,3 @@ def test_no_admin_url_answers_with_a_server_error(client, request, objects, role
         if status >= 500:
             failures.append(f"{status} {path}")
     assert not failures, "\n".join(failures)
-

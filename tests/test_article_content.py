@@ -70,7 +70,7 @@ def test_a_list_of_short_items_stays_flat(loaded_article):
     section = loaded_article.sections.get(heading="Side Effects and Safety Considerations")
     short_items = re.search(r"<ul>\s*<li>Temporary liver enzyme.*?</ul>", section.body_html, re.S).group(0)
     assert short_items.count("<li>") == 3
-    assert "<ul>" not in short_items[len("<ul>"):]
+    assert "<ul>" not in short_items[len("<ul>") :]
 
 
 def test_educational_disclaimer_is_shown_after_the_last_section(client, loaded_article):
@@ -154,7 +154,9 @@ def test_every_cell_of_the_dosing_chart_is_the_articles_own_wording(dosing_chart
     assert len(cells) == 12
     # A cell may start with a capital where the article's words run on mid-sentence.
     not_in_article = [
-        cell for cell in cells if normalised(cell) not in article and normalised(cell[0].lower() + cell[1:]) not in article
+        cell
+        for cell in cells
+        if normalised(cell) not in article and normalised(cell[0].lower() + cell[1:]) not in article
     ]
     assert not not_in_article
 

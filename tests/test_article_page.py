@@ -70,7 +70,9 @@ def test_a_warm_page_runs_no_query_while_nothing_was_written(client, busy_articl
         assert page(client, busy_article).status_code == 200
 
 
-def test_a_write_costs_at_most_one_version_query_at_the_next_request(client, busy_article, django_assert_max_num_queries, django_assert_num_queries):
+def test_a_write_costs_at_most_one_version_query_at_the_next_request(
+    client, busy_article, django_assert_max_num_queries, django_assert_num_queries
+):
     page(client, busy_article)
     Comment.objects.create(article=busy_article, name="Pat", email="pat@example.org", body="New.")
     with django_assert_max_num_queries(1):
@@ -176,7 +178,10 @@ def test_a_shared_cache_may_keep_the_page_only_if_it_revalidates(client, article
     assert response["Vary"] == "Accept-Encoding"
 
 
-@pytest.mark.parametrize(("accept", "encoding", "decompress"), [("gzip", "gzip", gzip.decompress), ("gzip, deflate, br", "br", brotli.decompress)])
+@pytest.mark.parametrize(
+    ("accept", "encoding", "decompress"),
+    [("gzip", "gzip", gzip.decompress), ("gzip, deflate, br", "br", brotli.decompress)],
+)
 def test_the_page_is_compressed_for_clients_that_accept_it(client, article, accept, encoding, decompress):
     plain = page(client, article).content
     response = page(client, article, accept_encoding=accept)
@@ -230,8 +235,20 @@ def test_a_page_in_range_is_served(client, busy_article):
 
 @pytest.mark.parametrize(
     "query",
-    ["?page=+3", "?page=%203", "?page=-1", "?page=0", "?page=03", "?page=%D9%A2", "?page=3", "?page=99999999999999",
-     "?page=", "?page=2&page=2", "?page=2.0", "?page=banana"],
+    [
+        "?page=+3",
+        "?page=%203",
+        "?page=-1",
+        "?page=0",
+        "?page=03",
+        "?page=%D9%A2",
+        "?page=3",
+        "?page=99999999999999",
+        "?page=",
+        "?page=2&page=2",
+        "?page=2.0",
+        "?page=banana",
+    ],
 )
 def test_anything_but_a_page_in_range_is_not_found(client, busy_article, query):
     assert page(client, busy_article, query).status_code == 404
@@ -243,7 +260,9 @@ def test_tracking_parameters_get_the_shared_bytes(client, busy_article):
     assert page(client, busy_article, "?page=2&gclid=x").content == page(client, busy_article, "?page=2").content
 
 
-def test_a_strange_page_number_after_a_change_never_takes_the_first_pages_place(client, busy_article, pending_comment, moderator):
+def test_a_strange_page_number_after_a_change_never_takes_the_first_pages_place(
+    client, busy_article, pending_comment, moderator
+):
     """The poisoning sequence: a change, then `?page=+3` (or the like) first."""
     approve(pending_comment, by=moderator)
     for query in ("?page=+3", "?page=%203", "?page=-1", "?page=%D9%A3", "?page=99999999", "?page=2"):
@@ -264,9 +283,7 @@ def personal(rf, article, section):
     return render
 
 
-@pytest.mark.parametrize(
-    "kwargs", [{"banner": "Draft preview."}, {"message": "Hello."}, {"sections": []}]
-)
+@pytest.mark.parametrize("kwargs", [{"banner": "Draft preview."}, {"message": "Hello."}, {"sections": []}])
 def test_a_personal_page_is_never_stored_and_never_indexed(personal, article, kwargs):
     response = personal(**kwargs)
     assert "no-store" in response["Cache-Control"]
@@ -278,7 +295,9 @@ def test_a_personal_page_is_never_stored_and_never_indexed(personal, article, kw
 
 
 def test_a_preview_shows_its_banner_and_the_sections_given(personal, article):
-    draft = type(article.sections.first())(article=article, heading="Draft heading", anchor="draft", body_html="<p>Draft body.</p>")
+    draft = type(article.sections.first())(
+        article=article, heading="Draft heading", anchor="draft", body_html="<p>Draft body.</p>"
+    )
     html = text(personal(sections=[draft], banner="This is a draft."))
     assert "Draft heading" in html and "Draft body." in html and "First part" not in html
     assert '<div class="preview-banner" role="note"><p><strong>Preview</strong> This is a draft.</p></div>' in html
@@ -286,19 +305,25 @@ def test_a_preview_shows_its_banner_and_the_sections_given(personal, article):
 
 def test_a_pending_comment_is_shown_in_place_marked_awaiting_review(personal, pending_comment):
     html = text(personal(pending_comment=pending_comment))
-    assert re.search(r'<li id="comment-\d+" class="comment comment--pending">.*Awaiting review.*Waiting for review\.', html, re.S)
+    assert re.search(
+        r'<li id="comment-\d+" class="comment comment--pending">.*Awaiting review.*Waiting for review\.', html, re.S
+    )
 
 
 def test_a_message_receives_focus_and_is_announced(personal):
     html = text(personal(message="Thanks."))
-    assert '<div id="comment-message" class="comments__messages" role="status" tabindex="-1" data-focus-on-load>' in html
+    assert (
+        '<div id="comment-message" class="comments__messages" role="status" tabindex="-1" data-focus-on-load>' in html
+    )
 
 
 # The commenter's own page
 
 
 def test_the_commenters_page_thanks_them_and_is_theirs_alone(client, article, pending_comment):
-    response = client.get(reverse("articles:comment_received", kwargs={"slug": article.slug, "receipt": receipt(pending_comment)}))
+    response = client.get(
+        reverse("articles:comment_received", kwargs={"slug": article.slug, "receipt": receipt(pending_comment)})
+    )
     assert THANKS in text(response)
     assert "no-store" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex"

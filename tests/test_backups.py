@@ -96,7 +96,11 @@ def test_restore_refuses_a_missing_file(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     result = subprocess.run(
         [sys.executable, "manage.py", "restore", str(tmp_path / "nothing-here"), "--noinput"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1
     assert f"There is no backup at {tmp_path / 'nothing-here'}." in result.stderr

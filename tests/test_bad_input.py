@@ -101,9 +101,15 @@ def test_any_text_in_any_field_gets_a_clear_answer(client, article, lifted_limit
 # What the form accepts: no NUL, and a name within its length limit once
 # any invalid UTF-8 is replaced.
 valid_text = st.lists(
-    st.one_of(st.characters(exclude_categories=(), exclude_characters="\x00"), st.sampled_from([piece for piece in TRICKY if "\x00" not in piece])), max_size=60
+    st.one_of(
+        st.characters(exclude_categories=(), exclude_characters="\x00"),
+        st.sampled_from([piece for piece in TRICKY if "\x00" not in piece]),
+    ),
+    max_size=60,
 ).map("".join)
-valid_name = valid_text.map(lambda name: f"A{name}").filter(lambda name: len(as_received(name).strip()) <= Comment.NAME_MAX_LENGTH)
+valid_name = valid_text.map(lambda name: f"A{name}").filter(
+    lambda name: len(as_received(name).strip()) <= Comment.NAME_MAX_LENGTH
+)
 senders = itertools.count()
 
 
@@ -126,7 +132,20 @@ def test_valid_comments_with_any_text_are_stored_exactly_as_received(client, art
 
 
 MALFORMED_PIECES = [
-    b"%", b"%Z", b"%ZZ", b"%E0%A4", b"%ED%A0%80", b"&", b"=", b"==&&", b"name=", b"body=", b"+", b"\xff\xfe", b"\xc0\x80", b"\x00",
+    b"%",
+    b"%Z",
+    b"%ZZ",
+    b"%E0%A4",
+    b"%ED%A0%80",
+    b"&",
+    b"=",
+    b"==&&",
+    b"name=",
+    b"body=",
+    b"+",
+    b"\xff\xfe",
+    b"\xc0\x80",
+    b"\x00",
 ]
 CONTENT_TYPES = [
     FORM,
@@ -191,7 +210,9 @@ def test_a_comment_sent_from_another_site_is_refused(client, article, comment_da
 
 def test_a_refused_form_gives_the_reader_their_comment_back(client, article, comment_data):
     response = client.post(
-        url_for(article), {**comment_data, "body": "My <careful> words."}, headers={"origin": "https://elsewhere.example"}
+        url_for(article),
+        {**comment_data, "body": "My <careful> words."},
+        headers={"origin": "https://elsewhere.example"},
     )
     page = response.content.decode()
     assert "Your form could not be sent" in page
@@ -201,8 +222,19 @@ def test_a_refused_form_gives_the_reader_their_comment_back(client, article, com
 
 @pytest.mark.parametrize(
     "origin",
-    ["null", "https://testserver", "http://testserver:8000", "http://testserver.evil.example", "http://evil.example",
-     "http://testserver/", "testserver", "http://", "http://[::1", "\u00e9", "http://user@testserver"],
+    [
+        "null",
+        "https://testserver",
+        "http://testserver:8000",
+        "http://testserver.evil.example",
+        "http://evil.example",
+        "http://testserver/",
+        "testserver",
+        "http://",
+        "http://[::1",
+        "\u00e9",
+        "http://user@testserver",
+    ],
 )
 def test_any_origin_but_the_sites_own_is_refused(client, article, comment_data, origin):
     response = client.post(url_for(article), comment_data, headers={"origin": origin})

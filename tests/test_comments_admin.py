@@ -22,7 +22,9 @@ def change_form_data(client, comment, **changes):
 
 def run_action(client, action, comments):
     # From the list of every status, where all of them can be selected.
-    return client.post(f"{CHANGELIST}?status__exact=all", {"action": action, "_selected_action": [c.pk for c in comments]})
+    return client.post(
+        f"{CHANGELIST}?status__exact=all", {"action": action, "_selected_action": [c.pk for c in comments]}
+    )
 
 
 @pytest.fixture

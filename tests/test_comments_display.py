@@ -144,6 +144,6 @@ def test_each_permalink_has_an_accessible_name_of_its_own(client, approved_comme
     date = approved_comment.created_at.strftime("%-d %B %Y")
     assert re.search(
         rf'<a href="#comment-{approved_comment.pk}"><span class="visually-hidden">Comment by Pat Pending, </span>'
-        rf'<time[^>]*>{date}</time></a>',
+        rf"<time[^>]*>{date}</time></a>",
         page,
     )

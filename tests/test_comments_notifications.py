@@ -172,7 +172,6 @@ def test_publication_is_recorded_as_notified_only_once_the_email_is_sent(send, m
     assert comment.publication_notice_sent_at is not None
 
 
-
 @pytest.fixture
 def asker(approved_comment):
     """An approved comment whose author asked to hear about replies."""

@@ -244,7 +244,10 @@ def test_the_error_summary_is_an_alert_labelled_by_its_heading(post_comment):
 
 def test_the_counter_says_how_many_characters_too_many(post_comment):
     page = post_comment(body="x" * 2003).content.decode()
-    assert "2003 / 2000 characters<span class=\"char-count__over\" data-char-count-over>, 3 characters too many</span>" in page
+    assert (
+        '2003 / 2000 characters<span class="char-count__over" data-char-count-over>, 3 characters too many</span>'
+        in page
+    )
 
 
 def test_the_counter_keeps_the_owners_wording_within_the_limit(client, article):

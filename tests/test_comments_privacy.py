@@ -170,7 +170,11 @@ def test_erasure_matches_an_address_in_any_unicode_case(unicode_commenter):
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("STRASSE@example.org", "straße@example.org"), ("ǅ@example.org", "ǆ@example.org"), ("ｆｕｌｌ@example.org", "full@example.org")],
+    [
+        ("STRASSE@example.org", "straße@example.org"),
+        ("ǅ@example.org", "ǆ@example.org"),
+        ("ｆｕｌｌ@example.org", "full@example.org"),
+    ],
 )
 def test_addresses_match_after_case_folding_and_compatibility_normalisation(article, typed, stored):
     comment = Comment.objects.create(article=article, name="N", email=stored, body="b")
@@ -191,9 +195,15 @@ def test_a_resubmission_in_another_unicode_case_is_dropped_as_a_duplicate(post_c
 @pytest.fixture
 def answered_thread(article):
     """Ann's comment with a reply from Bo and one from Ann herself."""
-    ann = Comment.objects.create(article=article, name="Ann", email="ann@example.org", body="Ann asks.", status="approved")
-    Comment.objects.create(article=article, parent=ann, name="Bo", email="bo@example.org", body="Bo answers.", status="approved")
-    Comment.objects.create(article=article, parent=ann, name="Ann", email="ann@example.org", body="Ann thanks.", status="approved")
+    ann = Comment.objects.create(
+        article=article, name="Ann", email="ann@example.org", body="Ann asks.", status="approved"
+    )
+    Comment.objects.create(
+        article=article, parent=ann, name="Bo", email="bo@example.org", body="Bo answers.", status="approved"
+    )
+    Comment.objects.create(
+        article=article, parent=ann, name="Ann", email="ann@example.org", body="Ann thanks.", status="approved"
+    )
     return ann
 
 

@@ -23,8 +23,13 @@ def age(comment, days, *, field="created_at"):
 def traced(article):
     def make(days, **fields):
         comment = Comment.objects.create(
-            article=article, name="T", email="t@example.org", body=f"{days} days.", ip_hmac="f" * 64,
-            user_agent="Mozilla/5.0 Test", **fields,
+            article=article,
+            name="T",
+            email="t@example.org",
+            body=f"{days} days.",
+            ip_hmac="f" * 64,
+            user_agent="Mozilla/5.0 Test",
+            **fields,
         )
         age(comment, days)
         return comment
@@ -96,7 +101,9 @@ def test_erasure_leaves_nothing_identifying_anywhere_in_the_database(
     client, post_comment, moderator_client, moderator, django_user_model
 ):
     client.defaults["HTTP_USER_AGENT"] = "Quirky-Agent/9.9"
-    post_comment(client=client, name="Zelda Q. Identifiable", email="zelda.q@example.net", body="My rare condition xyzzy.")
+    post_comment(
+        client=client, name="Zelda Q. Identifiable", email="zelda.q@example.net", body="My rare condition xyzzy."
+    )
     post_comment(client=client, name="Zelda Q. Identifiable", email="ZELDA.Q@EXAMPLE.NET", body="Second note plugh.")
     comments = list(Comment.objects.all())
     assert len(comments) == 2

@@ -43,7 +43,9 @@ def test_the_app_gets_longer_to_stop_than_gunicorns_graceful_timeout():
     assert seconds(SERVICES["app"]["stop_grace_period"]) > GUNICORN["graceful_timeout"]
 
 
-@pytest.mark.parametrize("service, pattern", [("nginx", PATCH_VERSION), ("redis", PATCH_VERSION), ("db", POSTGRES_PATCH_VERSION)])
+@pytest.mark.parametrize(
+    "service, pattern", [("nginx", PATCH_VERSION), ("redis", PATCH_VERSION), ("db", POSTGRES_PATCH_VERSION)]
+)
 def test_every_pulled_image_is_pinned_to_a_patch_version(service, pattern):
     assert pattern.match(SERVICES[service]["image"])
 
@@ -94,7 +96,9 @@ def test_the_containers_start_command_serves_as_a_user_without_a_home(tmp_path):
     assert image_env["DJANGO_ENV"] == "production"
     log = tmp_path / "server.log"
     with open(log, "wb") as output:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": "localhost"})
         deadline = time.monotonic() + 60

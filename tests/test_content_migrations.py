@@ -40,11 +40,15 @@ def test_the_urgent_sentence_becomes_a_callout_only_where_it_is_still_as_loaded(
 
     sections = Article.objects.get(slug="t").sections
     converted = sections.get(anchor="as-loaded")
-    assert converted.body == f"Serious reactions are rare.\n\n> [!WARNING]\n> {URGENT}\n\nPeople with complex histories."
+    assert (
+        converted.body == f"Serious reactions are rare.\n\n> [!WARNING]\n> {URGENT}\n\nPeople with complex histories."
+    )
     assert f'role="note">\n<p class="callout__title">Warning</p>\n<p>{URGENT}</p>' in converted.body_html
     # Kept as a published revision of the article (the history it was written to became revisions).
     revisions = Article.objects.get(slug="t").revisions
-    assert revisions.filter(note="Urgent safety sentence shown as a warning callout", published_at__isnull=False).exists()
+    assert revisions.filter(
+        note="Urgent safety sentence shown as a warning callout", published_at__isnull=False
+    ).exists()
     assert sections.get(anchor="edited").body == edited
 
 
@@ -56,7 +60,9 @@ def test_the_dosing_chart_is_corrected_only_in_sections_still_as_loaded():
     (table_heading, table_body), (sources_heading, sources_body) = chart.LOADED.items()
     edited = table_body.replace("Often tied to chemotherapy cycles", "Tied to chemotherapy cycles")
     OldSection.objects.create(article=article, position=10, heading=table_heading, anchor="table", body=edited)
-    OldSection.objects.create(article=article, position=20, heading=sources_heading, anchor="sources", body=sources_body)
+    OldSection.objects.create(
+        article=article, position=20, heading=sources_heading, anchor="sources", body=sources_body
+    )
 
     migrate_to_latest()
 

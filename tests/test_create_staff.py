@@ -21,7 +21,9 @@ def link_path(output, settings):
     return re.search(re.escape(settings.SITE_URL) + r"(/admin/password/set/\S+/)", output).group(1)
 
 
-@pytest.mark.parametrize("role, group", [("--editor", "Editors"), ("--moderator", "Moderators"), ("--reviewer", "Reviewers")])
+@pytest.mark.parametrize(
+    "role, group", [("--editor", "Editors"), ("--moderator", "Moderators"), ("--reviewer", "Reviewers")]
+)
 def test_the_account_is_staff_in_the_chosen_group_without_a_password(db, role, group):
     create_staff("sam", role)
     user = get_user_model().objects.get(username="sam")

@@ -48,7 +48,11 @@ SEC_FETCH_SITE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "method", "sec_fetch_site", "origin", "status"), SEC_FETCH_SITE_CASES, ids=[c[0] for c in SEC_FETCH_SITE_CASES])
+@pytest.mark.parametrize(
+    ("name", "method", "sec_fetch_site", "origin", "status"),
+    SEC_FETCH_SITE_CASES,
+    ids=[c[0] for c in SEC_FETCH_SITE_CASES],
+)
 def test_sec_fetch_site_then_origin_decide(rf, db, name, method, sec_fetch_site, origin, status):
     assert ok(request_to_example_com(rf, method, sec_fetch_site, origin)).status_code == status
 
@@ -61,7 +65,9 @@ TRUSTED_ORIGIN_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "origin", "sec_fetch_site", "status"), TRUSTED_ORIGIN_CASES, ids=[c[0] for c in TRUSTED_ORIGIN_CASES])
+@pytest.mark.parametrize(
+    ("name", "origin", "sec_fetch_site", "status"), TRUSTED_ORIGIN_CASES, ids=[c[0] for c in TRUSTED_ORIGIN_CASES]
+)
 def test_trusted_origins_are_let_through(rf, db, settings, name, origin, sec_fetch_site, status):
     settings.CSRF_TRUSTED_ORIGINS = ["https://trusted.example"]
     assert ok(request_to_example_com(rf, "POST", sec_fetch_site, origin)).status_code == status
@@ -74,7 +80,9 @@ def test_the_scheme_is_part_of_the_origin(rf, db):
 
 def test_the_scheme_comes_from_the_trusted_proxy_header(rf, db, settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    request = rf.post("/", headers={"host": "example.com", "origin": "https://example.com", "x-forwarded-proto": "https"})
+    request = rf.post(
+        "/", headers={"host": "example.com", "origin": "https://example.com", "x-forwarded-proto": "https"}
+    )
     assert ok(request).status_code == 200
 
 
@@ -94,8 +102,13 @@ def comment_url(article):
 
 @pytest.mark.parametrize(
     "headers",
-    [{"sec-fetch-site": "cross-site"}, {"sec-fetch-site": "same-site"}, {"origin": "http://attacker.example"},
-     {"origin": "null"}, {"sec-fetch-site": "cross-site", "origin": "http://testserver"}],
+    [
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site"},
+        {"origin": "http://attacker.example"},
+        {"origin": "null"},
+        {"sec-fetch-site": "cross-site", "origin": "http://testserver"},
+    ],
 )
 def test_a_cross_origin_comment_is_refused_and_nothing_stored(client, comment_url, comment_data, headers):
     response = client.post(comment_url, comment_data, headers=headers)
@@ -105,8 +118,12 @@ def test_a_cross_origin_comment_is_refused_and_nothing_stored(client, comment_ur
 
 @pytest.mark.parametrize(
     "headers",
-    [{"sec-fetch-site": "same-origin", "origin": "http://testserver"}, {"sec-fetch-site": "none"},
-     {"origin": "http://testserver"}, {}],
+    [
+        {"sec-fetch-site": "same-origin", "origin": "http://testserver"},
+        {"sec-fetch-site": "none"},
+        {"origin": "http://testserver"},
+        {},
+    ],
 )
 def test_a_same_origin_comment_is_accepted(client, comment_url, comment_data, headers):
     assert client.post(comment_url, comment_data, headers=headers).status_code == 302

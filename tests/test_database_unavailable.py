@@ -18,7 +18,9 @@ LONG_COMMENT = "€" * 1900
 def read_only_database(article):
     """The database as a read-only mount or a hot standby leaves it: reads
     work, every write is refused by the database itself."""
-    statement = {"sqlite": "PRAGMA query_only = {}", "postgresql": "SET default_transaction_read_only = {}"}[connection.vendor]
+    statement = {"sqlite": "PRAGMA query_only = {}", "postgresql": "SET default_transaction_read_only = {}"}[
+        connection.vendor
+    ]
     with connection.cursor() as cursor:
         cursor.execute(statement.format("on"))
     yield
@@ -43,7 +45,9 @@ def full_disk(article):
                 "CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS "
                 "$$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$"
             )
-            cursor.execute("CREATE TRIGGER disk_full BEFORE INSERT ON comments_comment FOR EACH ROW EXECUTE FUNCTION disk_full()")
+            cursor.execute(
+                "CREATE TRIGGER disk_full BEFORE INSERT ON comments_comment FOR EACH ROW EXECUTE FUNCTION disk_full()"
+            )
     yield
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -75,7 +79,11 @@ def test_a_comment_to_a_full_disk_comes_back_on_its_form_with_a_503(full_disk, p
 def test_the_same_comment_is_accepted_once_the_database_can_write_again(read_only_database, post_comment):
     post_comment(body="Sent twice.")
     with connection.cursor() as cursor:
-        cursor.execute({"sqlite": "PRAGMA query_only = off", "postgresql": "SET default_transaction_read_only = off"}[connection.vendor])
+        cursor.execute(
+            {"sqlite": "PRAGMA query_only = off", "postgresql": "SET default_transaction_read_only = off"}[
+                connection.vendor
+            ]
+        )
     assert post_comment(body="Sent twice.").status_code == 302
     assert Comment.objects.get().body == "Sent twice."
 

@@ -33,12 +33,12 @@ LOOSENING = (
 
 
 def run_python(code_or_args, **env):
-    environ = {key: value for key, value in os.environ.items() if key not in LOOSENING + ("SECRET_KEY", "ALLOWED_HOSTS")}
+    environ = {
+        key: value for key, value in os.environ.items() if key not in LOOSENING + ("SECRET_KEY", "ALLOWED_HOSTS")
+    }
     environ.update(env)
     args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
-    return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60
-    )
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60)
 
 
 PRODUCTION = {
@@ -155,7 +155,14 @@ def test_log_records_become_one_json_object_per_line():
         raise ValueError("bad value")
     except ValueError:
         record = logging.getLogger("ta1.test").makeRecord(
-            "ta1.test", logging.ERROR, __file__, 1, "Failed for %s", ("a reader",), sys.exc_info(), extra={"status_code": 500}
+            "ta1.test",
+            logging.ERROR,
+            __file__,
+            1,
+            "Failed for %s",
+            ("a reader",),
+            sys.exc_info(),
+            extra={"status_code": 500},
         )
     line = JSONFormatter().format(record)
     assert "\n" not in line

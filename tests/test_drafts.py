@@ -66,7 +66,9 @@ def test_readers_get_the_same_bytes_until_the_draft_is_published(editor_client, 
     article = three_sections
     before = what_readers_get(article)
     index = row_index(article, "Two")
-    editor_client.post(change_url(article), form_data(article, title="A new title", **{f"{PREFIX}-{index}-body": "Draft."}))
+    editor_client.post(
+        change_url(article), form_data(article, title="A new title", **{f"{PREFIX}-{index}-body": "Draft."})
+    )
     assert what_readers_get(article) == before
     drafts.publish(article, by=editor)
     after = what_readers_get(article)
@@ -101,7 +103,9 @@ def test_every_save_keeps_a_revision_with_who_and_when(editor_client, editor, th
 
 def test_a_new_section_added_inline_is_in_the_draft_only(editor_client, three_sections):
     article = three_sections
-    rows = list(DraftSection.objects.filter(article=article)) + [DraftSection(heading="Four", body="Fourth.", position=0)]
+    rows = list(DraftSection.objects.filter(article=article)) + [
+        DraftSection(heading="Four", body="Fourth.", position=0)
+    ]
     editor_client.post(change_url(article), form_data(article, sections=rows))
     assert draft_headings(article) == ["One", "Two", "Three", "Four"]
     assert published_headings(article) == ["One", "Two", "Three"]
@@ -128,11 +132,14 @@ def test_reordering_by_position_numbers_changes_the_draft_order_only(editor_clie
     assert list(DraftSection.objects.filter(article=article).values_list("position", flat=True)) == [10, 20, 30]
 
 
-@pytest.mark.parametrize(("heading", "direction", "order"), [
-    ("Three", "up", ["One", "Three", "Two"]),
-    ("One", "down", ["Two", "One", "Three"]),
-    ("One", "up", ["One", "Two", "Three"]),
-])
+@pytest.mark.parametrize(
+    ("heading", "direction", "order"),
+    [
+        ("Three", "up", ["One", "Three", "Two"]),
+        ("One", "down", ["Two", "One", "Three"]),
+        ("One", "up", ["One", "Two", "Three"]),
+    ],
+)
 def test_move_buttons_move_a_section_one_place_in_the_draft(editor_client, three_sections, heading, direction, order):
     article = three_sections
     index = row_index(article, heading)
@@ -146,9 +153,10 @@ def test_move_buttons_move_a_section_one_place_in_the_draft(editor_client, three
 def test_a_move_keeps_the_other_changes_on_the_page(editor_client, three_sections):
     article = three_sections
     index = row_index(article, "Two")
-    editor_client.post(change_url(article), form_data(
-        article, _move=f"{PREFIX}-{index}:up", **{f"{PREFIX}-{index}-body": "Typed before moving."}
-    ))
+    editor_client.post(
+        change_url(article),
+        form_data(article, _move=f"{PREFIX}-{index}:up", **{f"{PREFIX}-{index}-body": "Typed before moving."}),
+    )
     assert draft_headings(article) == ["Two", "One", "Three"]
     assert draft_row(article, "Two").body == "Typed before moving."
 
@@ -171,19 +179,29 @@ def test_an_anchor_the_page_uses_itself_is_refused(editor_client, three_sections
 def test_anchors_survive_drafting_reordering_and_publishing(editor_client, editor, three_sections):
     article = three_sections
     index = row_index(article, "Three")
-    editor_client.post(change_url(article), form_data(
-        article, _move=f"{PREFIX}-{index}:up", **{f"{PREFIX}-{index}-heading": "Three renamed"}
-    ))
+    editor_client.post(
+        change_url(article),
+        form_data(article, _move=f"{PREFIX}-{index}:up", **{f"{PREFIX}-{index}-heading": "Three renamed"}),
+    )
     drafts.publish(article, by=editor)
     assert list(article.sections.values_list("anchor", flat=True)) == ["one", "three", "two"]
 
 
 def test_a_new_article_is_not_shown_to_readers_until_it_is_published(editor_client, editor, db):
     data = {
-        "title": "Brand new", "slug": "brand-new", "summary": "New.", "is_published": "on", "disclaimer": "D.",
-        f"{PREFIX}-TOTAL_FORMS": 1, f"{PREFIX}-INITIAL_FORMS": 0, f"{PREFIX}-MIN_NUM_FORMS": 0,
-        f"{PREFIX}-MAX_NUM_FORMS": 1000, f"{PREFIX}-0-heading": "Opening", f"{PREFIX}-0-body": "Hello.",
-        "reviews-TOTAL_FORMS": 0, "reviews-INITIAL_FORMS": 0,
+        "title": "Brand new",
+        "slug": "brand-new",
+        "summary": "New.",
+        "is_published": "on",
+        "disclaimer": "D.",
+        f"{PREFIX}-TOTAL_FORMS": 1,
+        f"{PREFIX}-INITIAL_FORMS": 0,
+        f"{PREFIX}-MIN_NUM_FORMS": 0,
+        f"{PREFIX}-MAX_NUM_FORMS": 1000,
+        f"{PREFIX}-0-heading": "Opening",
+        f"{PREFIX}-0-body": "Hello.",
+        "reviews-TOTAL_FORMS": 0,
+        "reviews-INITIAL_FORMS": 0,
         f"{PREFIX}-0-position": 1,
     }
     response = editor_client.post(reverse("admin:articles_article_add"), data)
@@ -229,10 +247,15 @@ def test_saving_again_after_a_refusal_replaces_the_other_change_knowingly(editor
 def test_publish_applies_every_change_and_keeps_a_published_revision(editor_client, editor, three_sections):
     article = three_sections
     index = row_index(article, "One")
-    editor_client.post(change_url(article), form_data(
-        article, title="Retitled", _move=f"{PREFIX}-{index}:down", **{f"{PREFIX}-{index}-body": "New *one*."}
-    ))
-    response = editor_client.post(reverse("admin:articles_article_publish", args=[article.pk]), {"note": "Reworded one."})
+    editor_client.post(
+        change_url(article),
+        form_data(
+            article, title="Retitled", _move=f"{PREFIX}-{index}:down", **{f"{PREFIX}-{index}-body": "New *one*."}
+        ),
+    )
+    response = editor_client.post(
+        reverse("admin:articles_article_publish", args=[article.pk]), {"note": "Reworded one."}
+    )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.title == "Retitled"
@@ -320,7 +343,9 @@ def test_restoring_a_removed_section_brings_it_back_after_the_one_it_followed(ed
     article = three_sections
     first = drafts.live_revision(article)
     key = str(draft_row(article, "Two").key)
-    editor_client.post(change_url(article), form_data(article, **{f"{PREFIX}-{row_index(article, 'Two')}-DELETE": "on"}))
+    editor_client.post(
+        change_url(article), form_data(article, **{f"{PREFIX}-{row_index(article, 'Two')}-DELETE": "on"})
+    )
     editor_client.post(reverse("admin:articles_article_revision", args=[article.pk, first.pk]), {"section": key})
     assert draft_headings(article) == ["One", "Two", "Three"]
 
@@ -392,15 +417,35 @@ def test_no_editor_post_but_publish_changes_what_readers_get(editor_client, edit
         assert editor_client.post(url("change", pk), form_data(article, sections=rows)).status_code == 302
 
     posts = {
-        "changelist": [lambda: editor_client.post(url("changelist"), {
-            "action": "delete_selected", "_selected_action": [article.pk], "post": "yes"})],
-        "add": [lambda: editor_client.post(url("add"), {
-            "title": "Other", "slug": "other", "summary": "S.", "is_published": "on", "disclaimer": "D.",
-            f"{PREFIX}-TOTAL_FORMS": 0, f"{PREFIX}-INITIAL_FORMS": 0, "reviews-TOTAL_FORMS": 0,
-            "reviews-INITIAL_FORMS": 0})],
+        "changelist": [
+            lambda: editor_client.post(
+                url("changelist"), {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"}
+            )
+        ],
+        "add": [
+            lambda: editor_client.post(
+                url("add"),
+                {
+                    "title": "Other",
+                    "slug": "other",
+                    "summary": "S.",
+                    "is_published": "on",
+                    "disclaimer": "D.",
+                    f"{PREFIX}-TOTAL_FORMS": 0,
+                    f"{PREFIX}-INITIAL_FORMS": 0,
+                    "reviews-TOTAL_FORMS": 0,
+                    "reviews-INITIAL_FORMS": 0,
+                },
+            )
+        ],
         "change": [
-            lambda: change(title="Drafted title", summary="Drafted.", disclaimer="Drafted disclaimer.",
-                           is_published=False, slug="drafted-slug"),
+            lambda: change(
+                title="Drafted title",
+                summary="Drafted.",
+                disclaimer="Drafted disclaimer.",
+                is_published=False,
+                slug="drafted-slug",
+            ),
             lambda: change(**{f"{PREFIX}-0-body": "Drafted body.", f"{PREFIX}-0-heading": "Drafted heading"}),
             lambda: change(**{f"{PREFIX}-1-anchor": "drafted-anchor"}),
             lambda: change(**{f"{PREFIX}-0-position": 9, f"{PREFIX}-2-position": 1}),
@@ -420,13 +465,13 @@ def test_no_editor_post_but_publish_changes_what_readers_get(editor_client, edit
         ],
         # Outside the admin's own routes, as the article page composes it (ta1/pages/).
         "draft preview": [lambda: editor_client.post(reverse("article_draft_preview", args=[pk]))],
-        "review": [lambda: editor_client.post(url("review", pk), {"note": "Checked.", "next_review_due": "2099-01-01"})],
+        "review": [
+            lambda: editor_client.post(url("review", pk), {"note": "Checked.", "next_review_due": "2099-01-01"})
+        ],
         "preview_section": [lambda: editor_client.post(url("preview_section"), {"body": "Live."})],
         "discard": [lambda: editor_client.post(url("discard", pk))],
     }
-    routes = {
-        u.name.removeprefix("articles_article_") for u in admin.site._registry[Article].get_urls() if u.name
-    }
+    routes = {u.name.removeprefix("articles_article_") for u in admin.site._registry[Article].get_urls() if u.name}
     assert routes == set(posts) - {"draft preview"} | {"publish"}
     assert not any(model._meta.app_label == "articles" and model is not Article for model in admin.site._registry)
 
@@ -446,7 +491,9 @@ def test_no_editor_post_but_publish_changes_what_readers_get(editor_client, edit
 
 def test_the_full_preview_shows_the_draft_marked_as_a_preview_and_never_stored(editor_client, three_sections):
     article = three_sections
-    editor_client.post(change_url(article), form_data(article, title="Draft title", **{f"{PREFIX}-0-body": "Draft *body*."}))
+    editor_client.post(
+        change_url(article), form_data(article, title="Draft title", **{f"{PREFIX}-0-body": "Draft *body*."})
+    )
     response = editor_client.get(reverse("article_draft_preview", args=[article.pk]))
     page = response.content.decode()
     assert "Draft title" in page and "Draft <em>body</em>." in page

@@ -38,7 +38,9 @@ READERS = 50
 def static_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("static")
     env = {**os.environ, "STATIC_ROOT": str(root)}
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
+    )
     return root
 
 
@@ -86,12 +88,23 @@ class Server:
         self.process = None
 
     def manage(self, *args):
-        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True, timeout=300, capture_output=True)
+        subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True, timeout=300, capture_output=True
+        )
 
     def start(self):
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "ta1.wsgi", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}"],
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "ta1.wsgi",
+                    "--config",
+                    "gunicorn.conf.py",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                ],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -282,18 +295,27 @@ def test_the_rate_limit_holds_across_server_processes_and_restarts(start_server)
     with the stored comments, so whichever process answers, and after a
     restart, the sixth comment from one address within the window is refused."""
     # One deployment: one key, so one address gives one hash in both.
-    shared = {"WEB_CONCURRENCY": None, "GUNICORN_THREADS": None, "COMMENTS_RATE_LIMIT": "5", "SECRET_KEY": secrets.token_urlsafe(50)}
+    shared = {
+        "WEB_CONCURRENCY": None,
+        "GUNICORN_THREADS": None,
+        "COMMENTS_RATE_LIMIT": "5",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+    }
     first = start_server(**shared)
     second = start_server(**shared, migrated=True)
     statuses = []
     for number in range(4):
         server = (first, second)[number % 2]
-        statuses.append(Reader(server.base).send(f"Reader {number}", f"reader{number}@example.org", f"Comment {number}."))
+        statuses.append(
+            Reader(server.base).send(f"Reader {number}", f"reader{number}@example.org", f"Comment {number}.")
+        )
     second.kill()
     second.start()
     for number in range(4, 7):
         server = (first, second)[number % 2]
-        statuses.append(Reader(server.base).send(f"Reader {number}", f"reader{number}@example.org", f"Comment {number}."))
+        statuses.append(
+            Reader(server.base).send(f"Reader {number}", f"reader{number}@example.org", f"Comment {number}.")
+        )
     assert statuses == [302] * 5 + [429] * 2
 
 
@@ -302,9 +324,11 @@ def test_a_double_post_to_two_processes_is_stored_once(start_server):
     first = start_server(**shared)
     second = start_server(**shared, migrated=True)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        statuses = list(pool.map(
-            lambda n: Reader((first, second)[n % 2].base).send("Dup", "dup@example.org", "Sent twice."), range(8)
-        ))
+        statuses = list(
+            pool.map(
+                lambda n: Reader((first, second)[n % 2].base).send("Dup", "dup@example.org", "Sent twice."), range(8)
+            )
+        )
     assert statuses == [302] * 8
     assert first.stored_comments() == [("Sent twice.", "pending")]
 
@@ -375,6 +399,8 @@ def test_a_cross_origin_post_is_refused_by_the_server(server):
         urllib.request.urlopen(request, timeout=60)
     assert refused.value.code == 403
     assert server.stored_comments() == []
+
+
 ADD_A_MODERATOR = """
 from django.contrib.auth.models import Group, User
 user = User.objects.create_user("mo", email="mo@example.org", is_staff=True)

@@ -29,7 +29,9 @@ def counted_hashes(settings):
 
 
 def sign_in(client, password, address="192.0.2.10", username="staff", **headers):
-    return client.post(LOGIN, {"username": username, "password": password, "next": "/admin/"}, REMOTE_ADDR=address, **headers)
+    return client.post(
+        LOGIN, {"username": username, "password": password, "next": "/admin/"}, REMOTE_ADDR=address, **headers
+    )
 
 
 def fail_five_times(client, **kwargs):

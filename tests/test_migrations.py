@@ -31,18 +31,37 @@ def migrated_from_history(transactional_db, django_db_serialized_rollback):
     ]
     for section in sections:
         History.objects.create(
-            id=section.id, article_id=article.id, position=section.position, heading=section.heading,
-            anchor=section.anchor, body=section.body, history_date=loaded, history_type="+",
+            id=section.id,
+            article_id=article.id,
+            position=section.position,
+            heading=section.heading,
+            anchor=section.anchor,
+            body=section.body,
+            history_date=loaded,
+            history_type="+",
         )
     sections[0].body = "One, edited."
     sections[0].save()
     History.objects.create(
-        id=sections[0].id, article_id=article.id, position=10, heading="One", anchor="one", body="One, edited.",
-        history_date=loaded + datetime.timedelta(days=1), history_type="~", history_user=editor,
+        id=sections[0].id,
+        article_id=article.id,
+        position=10,
+        heading="One",
+        anchor="one",
+        body="One, edited.",
+        history_date=loaded + datetime.timedelta(days=1),
+        history_type="~",
+        history_user=editor,
     )
     History.objects.create(
-        id=sections[2].id, article_id=article.id, position=30, heading="Three", anchor="three", body="Three.",
-        history_date=loaded + datetime.timedelta(days=1, minutes=5), history_type="-",
+        id=sections[2].id,
+        article_id=article.id,
+        position=30,
+        heading="Three",
+        anchor="three",
+        body="Three.",
+        history_date=loaded + datetime.timedelta(days=1, minutes=5),
+        history_type="-",
     )
     sections[2].delete()
     executor = MigrationExecutor(connection)

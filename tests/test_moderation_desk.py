@@ -51,7 +51,9 @@ def test_the_queue_buttons_post_the_changelist_form_to_the_decision_address(mode
 
 
 def test_a_decision_never_sends_the_moderator_elsewhere(moderator_client, pending_comment):
-    response = moderator_client.post(decide_url(pending_comment), {"to": Status.APPROVED, "next": "https://evil.example/"})
+    response = moderator_client.post(
+        decide_url(pending_comment), {"to": Status.APPROVED, "next": "https://evil.example/"}
+    )
     assert response["Location"] == CHANGELIST
 
 
@@ -101,7 +103,9 @@ def test_staff_who_may_only_view_comments_get_no_decision_buttons(client, staff_
     assert client.post(decide_url(pending_comment), {"to": Status.APPROVED}).status_code == 403
 
 
-def test_undo_within_the_window_restores_the_status_and_is_recorded(moderator_client, moderator, pending_comment, settings):
+def test_undo_within_the_window_restores_the_status_and_is_recorded(
+    moderator_client, moderator, pending_comment, settings
+):
     settings.MODERATION_UNDO_SECONDS = 10
     decision_id = moderator_client.post(decide_url(pending_comment), {"to": Status.SPAM}, **JSON).json()["decision"]
     data = moderator_client.post(undo_url(pending_comment), {"decision": decision_id}, **JSON).json()
@@ -135,7 +139,9 @@ def test_undo_of_an_unknown_decision_is_not_found(moderator_client, pending_comm
     assert moderator_client.post(undo_url(pending_comment), {"decision": "x"}).status_code == 404
 
 
-def test_without_javascript_the_next_page_offers_undo_until_the_window_closes(moderator_client, pending_comment, settings):
+def test_without_javascript_the_next_page_offers_undo_until_the_window_closes(
+    moderator_client, pending_comment, settings
+):
     settings.MODERATION_UNDO_SECONDS = 10
     page = moderator_client.post(decide_url(pending_comment), {"to": Status.APPROVED}, follow=True).content.decode()
     decision = ModerationDecision.objects.get()
@@ -228,7 +234,11 @@ def test_a_decision_on_the_comment_page_moves_on_to_the_next_pending(moderator_c
 
 def test_the_queue_shows_name_article_age_and_spam_reasons(moderator_client, article):
     Comment.objects.create(
-        article=article, name="Sam Spam", email="s@example.org", body="Buy.", status=Status.SPAM,
+        article=article,
+        name="Sam Spam",
+        email="s@example.org",
+        body="Buy.",
+        status=Status.SPAM,
         spam_reasons="The hidden honeypot field was filled in.",
     )
     page = moderator_client.get(CHANGELIST, {"status__exact": "spam"}).content.decode()
@@ -245,11 +255,19 @@ def test_the_queue_filters_comments_with_links(moderator_client, article):
 
 def test_the_queue_filters_by_spam_reason(moderator_client, article):
     linked = Comment.objects.create(
-        article=article, name="F", email="f@example.org", body="x", status=Status.SPAM,
+        article=article,
+        name="F",
+        email="f@example.org",
+        body="x",
+        status=Status.SPAM,
         spam_reasons="Contains 3 links (the limit is fewer than 2).",
     )
     Comment.objects.create(
-        article=article, name="H", email="h@example.org", body="y", status=Status.SPAM,
+        article=article,
+        name="H",
+        email="h@example.org",
+        body="y",
+        status=Status.SPAM,
         spam_reasons="The hidden honeypot field was filled in.",
     )
     rows = moderator_client.get(CHANGELIST, {"status__exact": "spam", "reason": "links"}).context["cl"].result_list

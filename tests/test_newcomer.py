@@ -84,7 +84,9 @@ def test_sample_comments_in_every_state_go_into_the_development_database(tmp_pat
     """As `make dev` runs it, whatever database the suite itself uses."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.dev.sqlite3'}"}
     for command in (["migrate", "--noinput"], ["load_article"], ["seed_sample_comments"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300
+        )
     code = "import django; django.setup(); from comments.models import Comment; print(sorted(set(Comment.objects.values_list('status', flat=True))))"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     assert result.stdout.split("\n")[-2] == str(sorted(Status.values))

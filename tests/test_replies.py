@@ -123,7 +123,9 @@ def three_threads(article, settings):
     """Two threads per page; the first two have more replies than a page has threads."""
     settings.COMMENTS_PER_PAGE = 2
     parents = [
-        Comment.objects.create(article=article, name=f"P{n}", email="p@example.org", body=f"Thread {n}.", status="approved")
+        Comment.objects.create(
+            article=article, name=f"P{n}", email="p@example.org", body=f"Thread {n}.", status="approved"
+        )
         for n in range(3)
     ]
     for parent in parents[:2]:

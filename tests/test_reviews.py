@@ -1,4 +1,4 @@
-""""Last reviewed" is a claim that someone checked the content: only a recorded review makes it."""
+""" "Last reviewed" is a claim that someone checked the content: only a recorded review makes it."""
 
 import datetime
 import io
@@ -62,7 +62,10 @@ def test_mark_reviewed_without_a_date_sets_the_next_review_twelve_months_later(r
 
 @pytest.mark.parametrize(
     "day, expected",
-    [(datetime.date(2026, 11, 27), datetime.date(2027, 11, 27)), (datetime.date(2028, 2, 29), datetime.date(2029, 2, 28))],
+    [
+        (datetime.date(2026, 11, 27), datetime.date(2027, 11, 27)),
+        (datetime.date(2028, 2, 29), datetime.date(2029, 2, 28)),
+    ],
 )
 def test_twelve_months_later_is_the_same_day_or_the_months_last(day, expected):
     assert default_next_review(day) == expected

@@ -64,7 +64,11 @@ def inline_code(html):
     found = []
     for element in html5lib.parse(html, namespaceHTMLElements=False).iter():
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag == "script" and not element.get("src") and element.get("type") not in ("application/ld+json", "application/json"):
+        if (
+            tag == "script"
+            and not element.get("src")
+            and element.get("type") not in ("application/ld+json", "application/json")
+        ):
             found.append(f"<script> {(element.text or '')[:60]!r}")
         if tag == "style":
             found.append(f"<style> {(element.text or '')[:60]!r}")

@@ -33,7 +33,11 @@ def load_settings(**variables):
     [
         ("DJANGO_ENV", "prod", "use one of local, production"),
         ("SECURE_SSL_REDIRECT", "ture", "use 1, true, yes, on to turn it on, or 0, false, no, off to turn it off"),
-        ("COMMENTS_RATE_LIMIT", "5/min", "a number of comments per COMMENTS_RATE_WINDOW of at least 1, written in digits only"),
+        (
+            "COMMENTS_RATE_LIMIT",
+            "5/min",
+            "a number of comments per COMMENTS_RATE_WINDOW of at least 1, written in digits only",
+        ),
         ("DB_CONN_MAX_AGE", "1.5", "a number of seconds of at least 0, written in digits only"),
         ("COMMENTS_RATE_WINDOW", "0", "a number of seconds of at least 1"),
         ("TRUSTED_PROXIES", "10.0.0.0/33", "use IP addresses or CIDR ranges"),
@@ -56,7 +60,9 @@ def test_a_mistyped_gunicorn_setting_stops_gunicorn_at_start():
 
 def test_correct_settings_start_the_site():
     """The refusals above are for the mistakes, not for any value at all."""
-    started = load_settings(DJANGO_ENV="local", SECURE_SSL_REDIRECT="off", COMMENTS_RATE_LIMIT="5", TRUSTED_PROXIES="10.0.0.0/8, ::1")
+    started = load_settings(
+        DJANGO_ENV="local", SECURE_SSL_REDIRECT="off", COMMENTS_RATE_LIMIT="5", TRUSTED_PROXIES="10.0.0.0/8, ::1"
+    )
     assert started.returncode == 0, started.stderr
 
 

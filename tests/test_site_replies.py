@@ -36,10 +36,17 @@ def test_a_site_reply_is_published_at_once_marked_and_recorded(moderator_client,
     assert response.status_code == 302
     assert response["Location"] == reply.get_absolute_url()
     assert (reply.status, reply.name, reply.email, reply.author, reply.parent) == (
-        Status.APPROVED, "Site team", "", moderator, approved_comment,
+        Status.APPROVED,
+        "Site team",
+        "",
+        moderator,
+        approved_comment,
     )
     page = moderator_client.get(approved_comment.article.get_absolute_url()).content.decode()
-    assert 'class="comment comment--reply comment--site"><p class="comment__meta"><b class="comment__badge">Site team</b>' in page
+    assert (
+        'class="comment comment--reply comment--site"><p class="comment__meta"><b class="comment__badge">Site team</b>'
+        in page
+    )
     assert REPLY in page
 
 
@@ -51,8 +58,13 @@ def test_the_site_reply_form_has_no_email_field(moderator_client, approved_comme
 
 def test_a_site_reply_to_a_reply_joins_the_thread(moderator_client, approved_comment):
     first = Comment.objects.create(
-        article=approved_comment.article, parent=approved_comment, in_reply_to=approved_comment,
-        name="Ben", email="ben@example.org", body="A question.", status=Status.APPROVED,
+        article=approved_comment.article,
+        parent=approved_comment,
+        in_reply_to=approved_comment,
+        name="Ben",
+        email="ben@example.org",
+        body="A question.",
+        status=Status.APPROVED,
     )
     post_site_reply(moderator_client, first)
     reply = Comment.objects.get(by_site_team=True)
@@ -157,5 +169,7 @@ def test_the_moderation_queue_offers_approve_and_reply_and_comes_back_to_it(mode
 
 
 def test_the_queue_offers_a_published_comment_the_site_reply(moderator_client, approved_comment):
-    page = moderator_client.get(reverse("admin:comments_comment_changelist") + "?status__exact=approved").content.decode()
+    page = moderator_client.get(
+        reverse("admin:comments_comment_changelist") + "?status__exact=approved"
+    ).content.decode()
     assert '>Reply as the site<span class="visually-hidden"> to Pat Pending</span></a>' in page

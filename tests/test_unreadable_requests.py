@@ -7,8 +7,30 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 FORM = "application/x-www-form-urlencoded"
-URLS = ["/", "/articles/a-test-article/", "/articles/a-test-article/comments/", "/admin/login/", "/healthz", "/comments/feed/", "/robots.txt", "/no-such-page/"]
-CHARSETS = ["utf-8", "UTF-8", "latin-1", "iso-8859-1", "utf-16", "utf-7", "cp1252", "ascii", "no-such-charset", "", '"utf-8"', "utf-8; charset=latin-1"]
+URLS = [
+    "/",
+    "/articles/a-test-article/",
+    "/articles/a-test-article/comments/",
+    "/admin/login/",
+    "/healthz",
+    "/comments/feed/",
+    "/robots.txt",
+    "/no-such-page/",
+]
+CHARSETS = [
+    "utf-8",
+    "UTF-8",
+    "latin-1",
+    "iso-8859-1",
+    "utf-16",
+    "utf-7",
+    "cp1252",
+    "ascii",
+    "no-such-charset",
+    "",
+    '"utf-8"',
+    "utf-8; charset=latin-1",
+]
 CONTENT_TYPES = [FORM, "multipart/form-data; boundary=xyz", "multipart/form-data", "text/plain", "application/json", ""]
 header_value = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=80)
 
@@ -48,7 +70,9 @@ def test_too_many_form_fields_get_the_sites_400_page(client, article, settings):
     assert_site_answered(response)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(
     url=st.sampled_from(URLS),
     method=st.sampled_from(["GET", "POST", "HEAD", "PUT", "OPTIONS"]),

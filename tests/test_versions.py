@@ -24,7 +24,9 @@ def test_the_redis_check_reads_the_database_only_after_a_change(redis_check, art
         redis_check.published(article.slug)
 
 
-def test_the_redis_check_sees_a_version_moved_by_another_process(redis_check, article, django_capture_on_commit_callbacks):
+def test_the_redis_check_sees_a_version_moved_by_another_process(
+    redis_check, article, django_capture_on_commit_callbacks
+):
     before = redis_check.published(article.slug)
     with django_capture_on_commit_callbacks(execute=True):
         versions.moved(article, comments=True)

@@ -27,7 +27,14 @@ def undo_offer(context):
     if request is None or not request.user.has_perm(MODERATE_PERMISSION):
         return {}
     pk = request.session.get(LAST_DECISION)
-    decision = ModerationDecision.objects.select_related("comment").filter(pk=pk, by=request.user).first() if pk else None
+    decision = (
+        ModerationDecision.objects.select_related("comment").filter(pk=pk, by=request.user).first() if pk else None
+    )
     if decision is None or timezone.now() > undo_deadline(decision):
         return {}
-    return {"decision": decision, "deadline": undo_deadline(decision), "request": request, "csrf_token": context.get("csrf_token")}
+    return {
+        "decision": decision,
+        "deadline": undo_deadline(decision),
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }

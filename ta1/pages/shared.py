@@ -46,7 +46,9 @@ def _release():
     and the settings the page depends on, so that after a deployment no
     process serves a page rendered by the previous release (linking static
     files that no longer exist) from a shared cache."""
-    digest = hashlib.sha256(f"{settings.SITE_NAME}|{settings.SITE_URL}|{settings.COMMENTS_PER_PAGE}|{settings.COMMENTS_EMAILS}".encode())
+    digest = hashlib.sha256(
+        f"{settings.SITE_NAME}|{settings.SITE_URL}|{settings.COMMENTS_PER_PAGE}|{settings.COMMENTS_EMAILS}".encode()
+    )
     sources = [settings.BASE_DIR / name for name in ("articles", "comments", "ta1", "templates")]
     for path in sorted(p for source in sources for p in source.rglob("*") if p.suffix in {".py", ".html", ".txt"}):
         digest.update(path.read_bytes())

@@ -35,8 +35,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-
-
 @pytest.fixture(scope="session")
 def _database_connections(django_db_setup):
     return {alias: connections[alias] for alias in connections}

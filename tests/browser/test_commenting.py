@@ -146,9 +146,7 @@ def test_without_javascript_the_form_still_sends_a_comment(open_page, fill_comme
     assert Comment.objects.get().body == "Sent from a browser with scripts turned off."
 
 
-def test_without_javascript_an_over_long_comment_comes_back_with_the_error_and_the_text_intact(
-    open_page, fill_comment
-):
+def test_without_javascript_an_over_long_comment_comes_back_with_the_error_and_the_text_intact(open_page, fill_comment):
     page = open_page("/", javascript=False)
     long_comment = "Line one\n" + "y" * 1992
     assert text.length(long_comment) == 2001

@@ -75,7 +75,9 @@ def test_editor_drafts_a_section_watches_the_live_preview_previews_publishes_and
     expect(reader.locator(f"section:has(#{section.anchor})")).to_contain_text("A corrected paragraph")
 
 
-def test_editor_compares_revisions_and_restores_one_into_the_draft(admin_page, open_page, editor, loaded_article, screenshot):
+def test_editor_compares_revisions_and_restores_one_into_the_draft(
+    admin_page, open_page, editor, loaded_article, screenshot
+):
     section = loaded_article.sections.get(position=20)
     first = drafts.live_revision(loaded_article)
     drafts.draft_of(loaded_article)
@@ -107,7 +109,9 @@ def test_editor_reorders_by_dragging_and_by_keyboard(admin_page, editor, loaded_
     admin = admin_page(editor)
     admin.goto(change_path(loaded_article))
 
-    drag(admin, section_row(admin, headings[2]).locator("h3").first, section_row(admin, headings[0]).locator("h3").first)
+    drag(
+        admin, section_row(admin, headings[2]).locator("h3").first, section_row(admin, headings[0]).locator("h3").first
+    )
     admin.get_by_role("button", name="Save draft", exact=True).first.click()
     expect(admin.locator(".messagelist")).to_contain_text("was saved")
     dragged = draft_headings(loaded_article)
@@ -136,7 +140,9 @@ def test_move_buttons_work_without_javascript(admin_page, open_page, editor, loa
     assert draft_headings(loaded_article)[:2] == [headings[1], headings[0]]
 
 
-def test_a_save_over_another_editors_newer_draft_is_refused(admin_page, editor, django_user_model, loaded_article, screenshot):
+def test_a_save_over_another_editors_newer_draft_is_refused(
+    admin_page, editor, django_user_model, loaded_article, screenshot
+):
     other = django_user_model.objects.create_user("second-editor", password="pw", is_staff=True)
     other.groups.add(*editor.groups.all())
     first = admin_page(editor)
@@ -160,7 +166,9 @@ def test_a_save_over_another_editors_newer_draft_is_refused(admin_page, editor, 
     expect(first.locator(".diff-text ins")).to_have_text(["The second editor's summary"])
 
 
-def test_editor_is_told_which_line_to_rewrite_and_how_and_nothing_is_saved(admin_page, open_page, editor, loaded_article):
+def test_editor_is_told_which_line_to_rewrite_and_how_and_nothing_is_saved(
+    admin_page, open_page, editor, loaded_article
+):
     section = loaded_article.sections.get(position=20)
     admin = admin_page(editor)
     admin.goto(change_path(loaded_article))

@@ -169,7 +169,9 @@ def test_the_comment_page_decides_and_moves_to_the_next_pending(admin_page, mode
 
 @pytest.mark.parametrize("width", [1280, 375])
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
-def test_queue_and_comment_page_are_accessible(admin_page, moderator, pending_three, assert_accessible, screenshot, width, color_scheme):
+def test_queue_and_comment_page_are_accessible(
+    admin_page, moderator, pending_three, assert_accessible, screenshot, width, color_scheme
+):
     page = admin_page(moderator)
     page.emulate_media(color_scheme=color_scheme)
     page.set_viewport_size({"width": width, "height": 900})

@@ -28,9 +28,7 @@ def test_top_of_the_article_shows_its_title_and_first_words_without_sideways_scr
     screenshot(page, f"article-top-{width}-{color_scheme}")
 
 
-def test_printed_article_leaves_out_the_navigation_and_comment_form_but_shows_the_whole_chart(
-    open_page, dosing_chart
-):
+def test_printed_article_leaves_out_the_navigation_and_comment_form_but_shows_the_whole_chart(open_page, dosing_chart):
     page = open_page("/")
     page.emulate_media(media="print")
     expect(page.get_by_role("navigation", name="On this page")).to_be_hidden()

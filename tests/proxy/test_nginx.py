@@ -45,7 +45,9 @@ http {{
 def nginx_binary():
     found = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
     if not found:
-        pytest.fail("nginx is not installed: `apt-get install nginx` (Debian's package, as .ci/run does).", pytrace=False)
+        pytest.fail(
+            "nginx is not installed: `apt-get install nginx` (Debian's package, as .ci/run does).", pytrace=False
+        )
     return found
 
 
@@ -90,7 +92,13 @@ class Site:
 
     def manage(self, *args):
         return subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True, capture_output=True, text=True, timeout=300
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
         ).stdout
 
     def start_app(self):
@@ -99,9 +107,21 @@ class Site:
         with open(self.directory / "gunicorn.log", "ab") as log:
             self.processes.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "ta1.wsgi", "--config", "gunicorn.conf.py",
-                     "--bind", f"127.0.0.1:{self.app_port}"],
-                    cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                    [
+                        sys.executable,
+                        "-m",
+                        "gunicorn",
+                        "ta1.wsgi",
+                        "--config",
+                        "gunicorn.conf.py",
+                        "--bind",
+                        f"127.0.0.1:{self.app_port}",
+                    ],
+                    cwd=ROOT,
+                    env=self.env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
                 )
             )
 
@@ -111,10 +131,27 @@ class Site:
         for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (prefix / "tmp" / name).mkdir(parents=True)
         subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-             "-addext", "subjectAltName=DNS:localhost",
-             "-keyout", prefix / "certs" / "privkey.pem", "-out", prefix / "certs" / "fullchain.pem"],
-            check=True, capture_output=True, timeout=60,
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost",
+                "-keyout",
+                prefix / "certs" / "privkey.pem",
+                "-out",
+                prefix / "certs" / "fullchain.pem",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
         )
         site = (ROOT / "deploy" / "nginx.conf").read_text()
         site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{self.http_port};")
@@ -127,7 +164,9 @@ class Site:
         check = subprocess.run([binary, "-t", "-p", f"{prefix}/", "-c", "nginx.conf"], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
         self.processes.append(
-            subprocess.Popen([binary, "-p", f"{prefix}/", "-c", "nginx.conf", "-g", "daemon off;"], start_new_session=True)
+            subprocess.Popen(
+                [binary, "-p", f"{prefix}/", "-c", "nginx.conf", "-g", "daemon off;"], start_new_session=True
+            )
         )
         self.tls = ssl.create_default_context(cafile=prefix / "certs" / "fullchain.pem")
         wait_for(f"https://localhost:{self.https_port}/healthz", context=self.tls)
@@ -222,7 +261,9 @@ def recorded_sign_in_addresses(site):
         "import django, json; django.setup(); from axes.models import AccessAttempt; "
         "print(json.dumps(dict(AccessAttempt.objects.values_list('username', 'ip_address'))))"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=site.env, check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=site.env, check=True, capture_output=True, text=True
+    )
     return json.loads(result.stdout.splitlines()[-1])
 
 

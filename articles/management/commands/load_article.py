@@ -43,7 +43,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def load(self, *, slug, title, summary, sections, disclaimer):
         article, created = Article.objects.get_or_create(
-            slug=slug, defaults={
+            slug=slug,
+            defaults={
                 "title": title,
                 "summary": summary,
                 "disclaimer": disclaimer,

@@ -40,4 +40,6 @@ class Command(BaseCommand):
                 status=status,
                 spam_reasons="Contains 2 links (the limit is fewer than 2)." if status == Status.SPAM else "",
             )
-        self.stdout.write(f"Added {len(SAMPLES)} sample comments to {article.title}: approved, pending, rejected and spam.")
+        self.stdout.write(
+            f"Added {len(SAMPLES)} sample comments to {article.title}: approved, pending, rejected and spam."
+        )

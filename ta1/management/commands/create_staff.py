@@ -24,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         roles = parser.add_argument_group("role (at least one)")
         for role, group in ROLES.items():
-            roles.add_argument(f"--{role}", action="append_const", const=group, dest="groups", help=f"a member of {group}")
+            roles.add_argument(
+                f"--{role}", action="append_const", const=group, dest="groups", help=f"a member of {group}"
+            )
 
     def handle(self, *args, username, email, groups, **options):
         if not groups:
@@ -41,7 +43,10 @@ class Command(BaseCommand):
             user.groups.set(found)
         path = reverse(
             "password_set",
-            kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
         )
         days = settings.PASSWORD_RESET_TIMEOUT // 86400
         self.stdout.write(f"Created {username} ({', '.join(sorted(set(groups)))}).")

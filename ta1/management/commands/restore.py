@@ -10,7 +10,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive", help="do not ask for confirmation")
+        parser.add_argument(
+            "--noinput", "--no-input", action="store_false", dest="interactive", help="do not ask for confirmation"
+        )
 
     def handle(self, *args, path, interactive, **options):
         if interactive:

@@ -15,7 +15,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3 p
 help:
 	@echo "make run    set up and serve the site on http://127.0.0.1:$(PORT)/ (gunicorn, DEBUG off)"
 	@echo "make dev    the same with Django's development server and DEBUG on"
-	@echo "make test   set up and run the whole test suite"
+	@echo "make test   set up, lint and run the whole test suite"
 	@echo "make test-postgres   the whole suite against throwaway PostgreSQL and Redis servers"
 	@echo "make test-proxy   nginx with deploy/nginx.conf in front of a live gunicorn"
 	@echo "make lint   ruff check, ruff format --check and makemigrations --check"
@@ -69,7 +69,7 @@ dev: $(VENV)/.runtime port-free
 FIND_CHROMIUM = $(PY) tests/browser/chromium.py
 
 # SQLite and the local-memory cache, whatever the shell has exported.
-test: $(VENV)/.dev
+test: lint
 	@chromium=$$($(FIND_CHROMIUM)) || exit 1; \
 	env -u DATABASE_URL -u REDIS_URL CHROMIUM_PATH="$$chromium" $(BIN)/pytest --ignore=tests/proxy
 

@@ -107,8 +107,11 @@ valid_text = st.lists(
     ),
     max_size=60,
 ).map("".join)
-valid_name = valid_text.map(lambda name: f"A{name}").filter(
-    lambda name: len(as_received(name).strip()) <= Comment.NAME_MAX_LENGTH
+# Names are one line (they travel into email subjects): no control characters.
+valid_name = (
+    valid_text.map(lambda name: f"A{name}")
+    .filter(lambda name: len(as_received(name).strip()) <= Comment.NAME_MAX_LENGTH)
+    .filter(lambda name: not any(ch < " " or ch in "\x7f\u2028\u2029" for ch in as_received(name)))
 )
 senders = itertools.count()
 

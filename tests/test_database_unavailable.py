@@ -88,8 +88,8 @@ def test_the_same_comment_is_accepted_once_the_database_can_write_again(read_onl
     assert Comment.objects.get().body == "Sent twice."
 
 
-def test_an_admin_change_to_a_read_only_database_answers_503(admin_client, section, read_only_database):
-    response = admin_client.post(f"/admin/articles/section/{section.pk}/delete/", {"post": "yes"})
+def test_an_admin_change_to_a_read_only_database_answers_503(admin_client, article, read_only_database):
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"})
     assert response.status_code == 503
     assert "Not saved: please try again shortly" in response.content.decode()
 

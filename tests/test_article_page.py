@@ -306,7 +306,7 @@ def test_a_preview_shows_its_banner_and_the_sections_given(personal, article):
 def test_a_pending_comment_is_shown_in_place_marked_awaiting_review(personal, pending_comment):
     html = text(personal(pending_comment=pending_comment))
     assert re.search(
-        r'<li id="comment-\d+" class="comment comment--pending">.*Awaiting review.*Waiting for review\.', html, re.S
+        r'<li id="comment-\d+" class="comment--pending">.*Awaiting review.*Waiting for review\.', html, re.S
     )
 
 

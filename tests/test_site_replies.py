@@ -44,8 +44,7 @@ def test_a_site_reply_is_published_at_once_marked_and_recorded(moderator_client,
     )
     page = moderator_client.get(approved_comment.article.get_absolute_url()).content.decode()
     assert (
-        'class="comment comment--reply comment--site"><p class="comment__meta"><b class="comment__badge">Site team</b>'
-        in page
+        f'class="comment--site"><header><a href="#comment-{reply.pk}"><b class="comment__badge">Site team</b>' in page
     )
     assert REPLY in page
 

@@ -30,8 +30,8 @@ def test_moderator_sees_the_pending_count_and_bulk_approves_and_the_reader_then_
     reader.reload()
     comments = reader.locator("#comments")
     expect(comments.get_by_role("heading", level=2)).to_have_text("Comments (1)")
-    expect(comments.locator(".comment")).to_contain_text("Rae Reader")
-    expect(comments.locator(".comment")).to_contain_text("Does the evidence differ for older adults?")
+    expect(comments.locator(".comment-list > li")).to_contain_text("Rae Reader")
+    expect(comments.locator(".comment-list > li")).to_contain_text("Does the evidence differ for older adults?")
     assert email not in reader.content()
     assert email.split("@")[0] not in reader.content()
 

@@ -61,8 +61,8 @@ def test_a_reader_replies_in_a_thread_and_sees_it_there_once_approved(
     approve(reply, by=moderator)
     page.reload()
     replies = page.locator(f"#comment-{conversation.pk} .comment-replies")
-    expect(replies.locator(".comment")).to_have_count(3)
-    expect(replies.locator(".comment").last).to_contain_text("My mother is 78 and asked the same.")
+    expect(replies.locator("> li")).to_have_count(3)
+    expect(replies.locator("> li").last).to_contain_text("My mother is 78 and asked the same.")
 
 
 @WITH_AND_WITHOUT_JAVASCRIPT

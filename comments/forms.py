@@ -1,3 +1,5 @@
+import functools
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, LayoutObject
 from django import forms
@@ -30,6 +32,9 @@ def clean_body(value):
             params={"limit": text.MAX_LENGTH, "count": len(body)},
         )
     return body
+
+
+NOTICES = ("notify_on_publish", "notify_on_reply")
 
 
 class CommentForm(forms.ModelForm):
@@ -89,27 +94,30 @@ class CommentForm(forms.ModelForm):
         self.fields["reply_to"].queryset = Comment.objects.public().filter(article=article)
         # Only the site team's replies go without an address.
         self.fields["email"].required = True
-        notices = ("notify_on_publish", "notify_on_reply")
         if not settings.COMMENTS_EMAILS:
-            for name in notices:
+            for name in NOTICES:
                 del self.fields[name]
         for name in ("name", "email"):
             # The server enforces every limit with a message; the browser
             # silently cutting pasted text would lose the reader's input.
             self.fields[name].widget.attrs.pop("maxlength", None)
-        self.helper = FormHelper()
-        self.helper.form_id = "comment-form"
-        self.helper.form_class = "comment-form"
-        self.helper.form_action = reverse("comments:post", kwargs={"slug": article.slug})
-        self.helper.attrs = {"novalidate": ""}
+
+    @functools.cached_property
+    def helper(self):
+        """How crispy lays the form out; built only when the form is shown, not for every post."""
+        helper = FormHelper()
+        helper.form_id = "comment-form"
+        helper.form_class = "comment-form"
+        helper.form_action = reverse("comments:post", kwargs={"slug": self.article.slug})
+        helper.attrs = {"novalidate": ""}
         # No token: the post is guarded by where it comes from (ta1/cross_origin.py).
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        helper.disable_csrf = True
+        helper.layout = Layout(
             Field("name", autocomplete="name"),
             Field("email", autocomplete="email", spellcheck="false"),
             Field("body"),
             Partial("comments/_char_count.html"),
-            *(Field(name) for name in notices if name in self.fields),
+            *(Field(name) for name in NOTICES if name in self.fields),
             Div(
                 Field("website", tabindex="-1", autocomplete="off"),
                 css_class="comment-form__trap",
@@ -118,6 +126,7 @@ class CommentForm(forms.ModelForm):
             Field("reply_to"),
             Partial("comments/_form_actions.html"),
         )
+        return helper
 
     @property
     def body_length(self):

@@ -114,7 +114,6 @@ class Comment(models.Model):
     email_key = models.CharField(
         max_length=254,
         editable=False,
-        db_index=True,
         help_text="The address normalised and case-folded, set on save: what export, erasure and the duplicate "
         "check match on.",
     )
@@ -173,6 +172,9 @@ class Comment(models.Model):
             models.Index(fields=("article", "status", "created_at"), name="comment_article_status_created"),
             # The rate limit counts one address's recent comments.
             models.Index(fields=("ip_hmac", "created_at"), name="comment_address_created"),
+            # Export and erasure find one address's comments; the duplicate check
+            # its recent ones, which must not mean reading the whole article's.
+            models.Index(fields=("email_key", "created_at"), name="comment_email_created"),
         )
         constraints = (
             models.CheckConstraint(

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -10,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from articles.models import Article
+from articles import versions
 from ta1.cross_origin import cross_origin_protection
 
 from . import outbox, replies, spam
@@ -21,7 +22,9 @@ from .submission import Outcome, receipt, submit
 
 @cross_origin_protection
 def post_comment(request, slug):
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = versions.published(slug)
+    if article is None:
+        raise Http404("No published article with this address.")
     if request.method != "POST":
         return redirect(f"{article.get_absolute_url()}#leave-a-comment")
     result = submit(

@@ -181,8 +181,9 @@ def test_addresses_match_after_case_folding_and_compatibility_normalisation(arti
     assert list(Comment.objects.by_email(typed)) == [comment]
 
 
-def test_the_matching_copy_of_the_address_is_indexed():
-    assert Comment._meta.get_field("email_key").db_index
+def test_the_matching_copy_of_the_address_leads_an_index():
+    # Export and erasure look up one address; the duplicate check one address's recent comments.
+    assert ("email_key", "created_at") in [tuple(index.fields) for index in Comment._meta.indexes]
 
 
 def test_a_resubmission_in_another_unicode_case_is_dropped_as_a_duplicate(post_comment, settings):

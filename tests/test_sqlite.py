@@ -80,3 +80,31 @@ def test_concurrent_writers_from_several_processes_all_succeed(tmp_path):
     assert [int(out) for out, _ in results] == [0] * writers, [err for _, err in results]
     with sqlite3.connect(database_file) as connection:
         assert connection.execute("SELECT count(*) FROM entry").fetchone()[0] == writers * writes
+
+
+DUPLICATE_CHECK_PLAN = """
+import json
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from articles.models import Article
+from comments import spam
+call_command("migrate", verbosity=0)
+with CaptureQueriesContext(connection) as queries:
+    spam.earlier_copy(Article(pk=1), "reader@example.org", "Same text.", now=timezone.now())
+with connection.cursor() as cursor:
+    cursor.execute("EXPLAIN QUERY PLAN " + queries.captured_queries[0]["sql"])
+    print(json.dumps([row[-1] for row in cursor.fetchall()]))
+"""
+
+
+def test_the_duplicate_check_reads_one_addresss_recent_comments_not_the_whole_articles(tmp_path):
+    # Without statistics SQLite picked the article's index and read every
+    # comment on it for each post, slower with every comment stored.
+    process = django_python(DUPLICATE_CHECK_PLAN, tmp_path / "db.sqlite3")
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert json.loads(out.strip().splitlines()[-1]) == [
+        "SEARCH comments_comment USING INDEX comment_email_created (email_key=? AND created_at>?)"
+    ]

@@ -17,6 +17,9 @@ For each it drives wrk at BENCH_CONNECTIONS connections and prints:
   static file with the same bytes, served by whitenoise through the same
   server and middleware, measured in the same run (plain and compressed);
 - a cookie-less revalidation with the page's ETag (304);
+- for each of these, the server's CPU time per answered request (the
+  workers' user and system time over the run, divided by the requests):
+  the work a request costs, steadier than requests/s on a busy machine;
 - comment POSTs/s (each a new comment, rate limit lifted), failures, and
   whether every accepted comment was stored exactly once;
 - the peak resident memory of each gunicorn worker;
@@ -24,8 +27,14 @@ For each it drives wrk at BENCH_CONNECTIONS connections and prints:
   cache operations), counted in-process through the whole middleware stack;
 - the page's size, plain and compressed.
 
-Everything it starts, it stops. Settings: BENCH_SECONDS (10 per measurement),
-BENCH_CONNECTIONS (32), BENCH_THREADS (wrk threads, 2).
+The page and its ceiling are measured in BENCH_ROUNDS rounds, each row once
+per round, one after the other; a ratio is taken within each round and the
+median of the rounds is reported, so that a drift in the machine's speed
+(other processes, CPU frequency) falls on both sides of a ratio alike.
+
+Everything it starts, it stops. Settings: BENCH_SECONDS (10 per measurement,
+split over the rounds), BENCH_ROUNDS (5), BENCH_CONNECTIONS (32),
+BENCH_THREADS (wrk threads, 2).
 """
 
 import gzip
@@ -36,6 +45,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,6 +59,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "/articles/thymosin-alpha-1/"
 STATIC_COPY = "bench/article.html"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+ROUND_SECONDS = max(2, round(SECONDS / ROUNDS))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 WRK_THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
@@ -174,6 +186,27 @@ def workers_of(master):
     return [int(pid) for pid in children]
 
 
+def server_cpu_seconds(master):
+    """CPU time (user and system) gunicorn's workers have used so far: the
+    live ones, and through the master's reaped-children count the ones
+    recycled since (max_requests)."""
+    ticks = 0
+    for pid in workers_of(master):
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    fields = Path(f"/proc/{master}/stat").read_text().rpartition(")")[2].split()
+    ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measured_run(master, url, headers):
+    """One wrk run, with the server's CPU time per answered request."""
+    before = server_cpu_seconds(master)
+    result = summary(wrk(url, seconds=ROUND_SECONDS, headers=headers))
+    result["cpu_us"] = (server_cpu_seconds(master) - before) / max(result["requests"], 1) * 1e6
+    return result
+
+
 def peak_rss_mb(pid):
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
@@ -268,16 +301,20 @@ def measure(workdir, env, name):
         work = django(services.env, WARM_REQUEST_WORK.replace("ARTICLE", repr(ARTICLE)), capture_output=True)
         per_request = json.loads(work.stderr.decode().strip().splitlines()[-1])
         etag = etag_of(base, ARTICLE)
-        rows = {}
-        for row, path, headers in (
+        measured = (
             ("ceiling", f"/static/{STATIC_COPY}", ()),
             ("article", ARTICLE, ()),
             ("304 revalidation", ARTICLE, (f"If-None-Match: {etag}",)),
             ("ceiling, compressed", f"/static/{STATIC_COPY}", (COMPRESSED,)),
             ("article, compressed", ARTICLE, (COMPRESSED,)),
-        ):
+        )
+        for _, path, headers in measured:
             wrk(base + path, seconds=2, headers=headers)  # every worker warm
-            rows[row] = summary(wrk(base + path, headers=headers))
+        rounds = [
+            {row: measured_run(services.gunicorn.pid, base + path, headers) for row, path, headers in measured}
+            for _ in range(ROUNDS)
+        ]
+        rows = {row: median_of([each[row] for each in rounds]) for row, _, _ in measured}
         before = pending_comments(services.env)
         output = wrk(base + ARTICLE, str(ROOT / "bench" / "post.lua"), ARTICLE + "comments/", name.replace(" ", "-"))
         posts = summary(output)
@@ -291,7 +328,25 @@ def measure(workdir, env, name):
         rss = [peak_rss_mb(pid) for pid in workers_of(services.gunicorn.pid)]
     finally:
         services.stop()
-    return {"rows": rows, "rss_mb": rss, "per_request": per_request}
+    return {"rows": rows, "rounds": rounds, "rss_mb": rss, "per_request": per_request}
+
+
+def median_of(summaries):
+    """One row's rounds: the median of each figure, the errors of all."""
+    return {
+        "rps": statistics.median(each["rps"] for each in summaries),
+        "p50": statistics.median(each["p50"] for each in summaries),
+        "p99": statistics.median(each["p99"] for each in summaries),
+        "requests": sum(each["requests"] for each in summaries),
+        "errors": sum(each["errors"] for each in summaries),
+        "unanswered": sum(each["unanswered"] for each in summaries),
+        "cpu_us": statistics.median(each["cpu_us"] for each in summaries),
+    }
+
+
+def ratio(result, row, ceiling):
+    """`row` against `ceiling`, taken within each round; the median of the rounds."""
+    return statistics.median(each[row]["rps"] / each[ceiling]["rps"] for each in result["rounds"])
 
 
 def verdict(ok):
@@ -299,22 +354,30 @@ def verdict(ok):
 
 
 def report(name, result):
-    rows, ceiling = result["rows"], result["rows"]["ceiling"]
-    article, revalidation, posts = rows["article"], rows["304 revalidation"], rows["comment POSTs"]
+    rows = result["rows"]
+    article, posts = rows["article"], rows["comment POSTs"]
     print(
-        f"\n== {name}: gunicorn {len(result['rss_mb'])} workers; wrk {WRK_THREADS} threads, "
-        f"{CONNECTIONS} connections, {SECONDS} s per run"
+        f"\n== {name}: gunicorn {len(result['rss_mb'])} workers; wrk {WRK_THREADS} threads, {CONNECTIONS} connections"
     )
-    print(f"{'':24}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    print(f"{'':24}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'server CPU/request':>20}")
     for row, numbers in rows.items():
-        print(f"{row:24}{numbers['rps']:>12.0f}{numbers['p50']:>10.2f}{numbers['p99']:>10.2f}{numbers['errors']:>8}")
-    ratio = article["rps"] / ceiling["rps"]
-    compressed_ratio = rows["article, compressed"]["rps"] / rows["ceiling, compressed"]["rps"]
-    print(f"article / ceiling: {ratio:.2f} (compressed: {compressed_ratio:.2f}); goal >= 0.9: {verdict(ratio >= 0.9)}")
-    print(f"article p99: {article['p99']:.1f} ms; goal < 50 ms: {verdict(article['p99'] < 50)}")
+        cpu = f"{numbers['cpu_us']:.0f} us" if "cpu_us" in numbers else ""
+        print(
+            f"{row:24}{numbers['rps']:>12.0f}{numbers['p50']:>10.2f}{numbers['p99']:>10.2f}{numbers['errors']:>8}{cpu:>20}"
+        )
+    article_ratio = ratio(result, "article", "ceiling")
+    compressed_ratio = ratio(result, "article, compressed", "ceiling, compressed")
+    revalidation_ratio = ratio(result, "304 revalidation", "ceiling")
     print(
-        f"304 / ceiling: {revalidation['rps'] / ceiling['rps']:.2f}; goal >= 1: {verdict(revalidation['rps'] >= ceiling['rps'])}"
+        f"(page rows: the median of {ROUNDS} rounds of {ROUND_SECONDS} s, ratios taken within each round; "
+        f"comment POSTs: one run of {SECONDS} s)"
     )
+    print(
+        f"article / ceiling: {article_ratio:.2f} (compressed: {compressed_ratio:.2f}); "
+        f"goal >= 0.9: {verdict(article_ratio >= 0.9)}"
+    )
+    print(f"article p99: {article['p99']:.1f} ms; goal < 50 ms: {verdict(article['p99'] < 50)}")
+    print(f"304 / ceiling: {revalidation_ratio:.2f}; goal >= 1: {verdict(revalidation_ratio >= 1)}")
     print(
         f"comment POSTs: {posts['rps']:.0f}/s, {posts['requests']} answered, {posts['failures']} failures, "
         f"{posts['stored']} stored, {posts['stored_twice']} stored twice; goal >= 250/s with no failures: "

@@ -178,7 +178,7 @@ class Comment(models.Model):
         )
         constraints = (
             models.CheckConstraint(
-                condition=LessThanOrEqual(Length("body"), text.MAX_LENGTH), name="comment_body_at_most_2000"
+                condition=LessThanOrEqual(Length("body"), text.MAX_LENGTH), name="comment_body_within_length_limit"
             ),
             # Newlines are stored as LF, so the length above is the reader's count.
             models.CheckConstraint(condition=~models.Q(body__contains="\r"), name="comment_body_newlines_are_lf"),

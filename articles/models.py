@@ -53,7 +53,7 @@ class Article(models.Model):
     slug = models.SlugField(
         max_length=100,
         unique=True,
-        help_text="The article's address: /articles/<slug>/. Changing it breaks links to it.",
+        help_text="The part of the article's address after /articles/. Changing it breaks links to it.",
     )
     summary = models.CharField(
         max_length=300, help_text="One or two sentences; search engines and link previews show it."

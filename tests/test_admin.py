@@ -12,6 +12,12 @@ def test_editor_can_open_the_article_with_its_sections_inline(editor_client, sec
     assert "First part" in response.content.decode()
 
 
+def test_the_address_field_explains_itself_in_words_the_admin_shows_whole(editor_client, article):
+    # The admin writes help texts as HTML: a placeholder like <slug> vanished from it.
+    page = editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "The part of the article's address after /articles/. Changing it breaks links to it." in page
+
+
 @pytest.mark.parametrize("user_fixture", ["moderator", "staff_user"])
 def test_non_editors_cannot_open_an_article(client, request, article, user_fixture):
     client.force_login(request.getfixturevalue(user_fixture))

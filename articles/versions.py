@@ -17,7 +17,9 @@ times, as cheaply as the database allows while never being stale:
   is used on SQLite whether or not Redis is configured.
 - Redis (REDIS_URL, on another database): a token kept there is replaced
   after every commit that moves a version (and every article save); while it
-  stands still the article read last is current.
+  stands still the article read last is current. It is read with redis-py
+  directly: through Django's cache the one GET cost a worker about 230 us of
+  CPU, a third of a cached page's whole request.
 - PostgreSQL alone: the query, every time.
 """
 
@@ -26,8 +28,8 @@ import logging
 import threading
 import uuid
 
+import redis
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -35,7 +37,7 @@ from .models import Article
 
 logger = logging.getLogger(__name__)
 
-TOKEN_KEY = "articles:version-token"
+TOKEN_KEY = "ta1:article-version-token"
 
 
 def version(article):
@@ -125,16 +127,19 @@ class SQLiteCheck:
 class RedisCheck:
     """Remembers, per process, the articles read under the token Redis holds."""
 
-    def __init__(self):
+    def __init__(self, client=None):
+        # No connection until the first command, so a master process that
+        # imports this before forking its workers shares none with them.
+        self.client = client if client is not None else redis.Redis.from_url(settings.REDIS_URL)
         self.articles = {}
         self.lock = threading.Lock()
 
     def token(self):
-        token = cache.get(TOKEN_KEY)
+        token = self.client.get(TOKEN_KEY)
         if token is None:
             # Missing (a new or flushed Redis): a fresh token, never one seen before.
-            cache.add(TOKEN_KEY, uuid.uuid4().hex, timeout=None)
-            token = cache.get(TOKEN_KEY)
+            self.client.set(TOKEN_KEY, uuid.uuid4().hex, nx=True)
+            token = self.client.get(TOKEN_KEY)
         return token
 
     def published(self, slug):
@@ -153,7 +158,7 @@ class RedisCheck:
 
     def changed(self):
         try:
-            cache.set(TOKEN_KEY, uuid.uuid4().hex, timeout=None)
+            self.client.set(TOKEN_KEY, uuid.uuid4().hex)
         except Exception:
             logger.exception("Could not replace the article version token")
 
@@ -168,7 +173,7 @@ def _check():
     if kind == "auto":
         if connection.vendor == "sqlite":
             kind = "sqlite"
-        elif settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        elif settings.REDIS_URL:
             kind = "redis"
         else:
             kind = "query"

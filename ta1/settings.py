@@ -183,11 +183,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
-if env.string("REDIS_URL"):
+REDIS_URL = env.string("REDIS_URL")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env.string("REDIS_URL"),
+            "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ta1",
         }
     }
@@ -200,6 +201,8 @@ PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", 86400, unit="a number of 
 # "auto" asks SQLite's data_version on SQLite, else keeps a token in Redis
 # when REDIS_URL is set, else (PostgreSQL alone) runs the version query.
 ARTICLE_VERSION_CHECK = env.choice("ARTICLE_VERSION_CHECK", ("auto", "redis", "sqlite", "query"), "auto")
+if ARTICLE_VERSION_CHECK == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("ARTICLE_VERSION_CHECK=redis needs REDIS_URL.")
 
 # Sign-in protection (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords
 # for one account from one client address, that pair is refused for

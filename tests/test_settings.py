@@ -58,6 +58,12 @@ def test_a_mistyped_gunicorn_setting_stops_gunicorn_at_start():
     assert "GUNICORN_THREADS='eight' is not accepted: use a number of threads of at least 1" in started.stderr
 
 
+def test_keeping_the_page_version_in_redis_without_redis_stops_the_site():
+    started = load_settings(ARTICLE_VERSION_CHECK="redis", REDIS_URL="")
+    assert started.returncode != 0
+    assert "ARTICLE_VERSION_CHECK=redis needs REDIS_URL." in started.stderr
+
+
 def test_correct_settings_start_the_site():
     """The refusals above are for the mistakes, not for any value at all."""
     started = load_settings(

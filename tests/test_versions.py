@@ -1,16 +1,48 @@
 """How each process learns, cheaply and never too late, that an article's version moved."""
 
 import pytest
-from django.core.cache import cache
+import redis
 from django.db import connection
 
 from articles import versions
 
 
+class RedisStandIn:
+    """The two commands the check sends, for `make test`, which runs without
+    a Redis server; `make test-postgres` runs these tests against a real one."""
+
+    def __init__(self):
+        self.values = {}
+
+    def get(self, key):
+        return self.values.get(key)
+
+    def set(self, key, value, nx=False):
+        if nx and key in self.values:
+            return None
+        self.values[key] = value.encode()
+        return True
+
+    def delete(self, key):
+        self.values.pop(key, None)
+
+
 @pytest.fixture
-def redis_check(article, monkeypatch):
-    # The Redis check talks to Django's cache; the local-memory cache stands in for Redis here.
-    check = versions.make_check("redis")
+def redis_client(settings):
+    if not settings.REDIS_URL:
+        return RedisStandIn()
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.delete(versions.TOKEN_KEY)
+    return client
+
+
+def make_check(kind, redis_client):
+    return versions.RedisCheck(client=redis_client) if kind == "redis" else versions.make_check(kind)
+
+
+@pytest.fixture
+def redis_check(article, monkeypatch, redis_client):
+    check = make_check("redis", redis_client)
     monkeypatch.setattr(versions, "_check", lambda: check)
     return check
 
@@ -33,9 +65,11 @@ def test_the_redis_check_sees_a_version_moved_by_another_process(
     assert redis_check.published(article.slug).comments_changed_at > before.comments_changed_at
 
 
-def test_the_redis_check_reads_the_database_when_the_token_is_lost(redis_check, article, django_assert_num_queries):
+def test_the_redis_check_reads_the_database_when_the_token_is_lost(
+    redis_check, redis_client, article, django_assert_num_queries
+):
     redis_check.published(article.slug)
-    cache.clear()
+    redis_client.delete(versions.TOKEN_KEY)
     with django_assert_num_queries(1):
         redis_check.published(article.slug)
 
@@ -53,8 +87,8 @@ def checks_for_this_database():
 
 
 @pytest.mark.parametrize("kind", checks_for_this_database())
-def test_every_check_sees_this_connections_own_writes(article, kind, monkeypatch):
-    check = versions.make_check(kind)
+def test_every_check_sees_this_connections_own_writes(article, kind, monkeypatch, redis_client):
+    check = make_check(kind, redis_client)
     monkeypatch.setattr(versions, "_check", lambda: check)
     check.published(article.slug)
     versions.moved(article, content=True)
@@ -73,6 +107,6 @@ def test_the_version_names_both_times(article):
 
 
 def test_with_redis_configured_sqlite_still_checks_data_version_and_postgresql_asks_redis(settings, db):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
+    settings.REDIS_URL = "redis://redis.invalid"
     expected = versions.SQLiteCheck if connection.vendor == "sqlite" else versions.RedisCheck
     assert isinstance(versions._check.__wrapped__(), expected)

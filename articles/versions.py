@@ -129,8 +129,14 @@ class RedisCheck:
 
     def __init__(self, client=None):
         # No connection until the first command, so a master process that
-        # imports this before forking its workers shares none with them.
-        self.client = client if client is not None else redis.Redis.from_url(settings.REDIS_URL)
+        # imports this before forking its workers shares none with them. A
+        # Redis that stops answering costs a request a second at most: the
+        # page is then read from the database (published()).
+        self.client = (
+            client
+            if client is not None
+            else redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+        )
         self.articles = {}
         self.lock = threading.Lock()
 

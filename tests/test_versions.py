@@ -1,5 +1,7 @@
 """How each process learns, cheaply and never too late, that an article's version moved."""
 
+import socket
+
 import pytest
 import redis
 from django.db import connection
@@ -110,3 +112,12 @@ def test_with_redis_configured_sqlite_still_checks_data_version_and_postgresql_a
     settings.REDIS_URL = "redis://redis.invalid"
     expected = versions.SQLiteCheck if connection.vendor == "sqlite" else versions.RedisCheck
     assert isinstance(versions._check.__wrapped__(), expected)
+
+
+def test_with_redis_down_the_redis_check_reads_the_database(article, django_assert_num_queries):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens there once the probe closes
+    check = versions.RedisCheck(client=redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1))
+    with django_assert_num_queries(1):
+        assert check.published(article.slug) == article

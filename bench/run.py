@@ -24,7 +24,8 @@ For each it drives wrk at BENCH_CONNECTIONS connections and prints:
   whether every accepted comment was stored exactly once;
 - the peak resident memory of each gunicorn worker;
 - the work one warm request does (SQL queries, other database statements,
-  cache operations), counted in-process through the whole middleware stack;
+  cache operations, the version check's Redis commands), counted in-process
+  through the whole middleware stack;
 - the page's size, plain and compressed.
 
 The page and its ceiling are measured in BENCH_ROUNDS rounds, each row once
@@ -97,6 +98,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from articles import versions
 
 client = Client(HTTP_HOST="127.0.0.1")
 page = client.get(ARTICLE).content
@@ -105,6 +107,12 @@ cache = caches["default"]
 for name in ("get", "set", "add", "delete", "get_many", "set_many", "incr", "touch", "has_key"):
     method = getattr(cache, name)
     setattr(cache, name, lambda *a, _name=name, _method=method, **k: cache_ops.append(_name) or _method(*a, **k))
+redis_commands = []
+check = versions._check()
+if isinstance(check, versions.RedisCheck):
+    for name in ("get", "set"):
+        method = getattr(check.client, name)
+        setattr(check.client, name, lambda *a, _name=name, _method=method, **k: redis_commands.append(_name.upper()) or _method(*a, **k))
 if connection.vendor == "sqlite":
     connection.ensure_connection()
     connection.connection.set_trace_callback(statements.append)
@@ -114,7 +122,7 @@ assert response.status_code == 200 and response.content == page
 if connection.vendor == "sqlite":
     connection.connection.set_trace_callback(None)
 sys.stdout.buffer.write(page)
-print(json.dumps({"queries": [q["sql"] for q in queries], "statements": statements, "cache": cache_ops}), file=sys.stderr)
+print(json.dumps({"queries": [q["sql"] for q in queries], "statements": statements, "cache": cache_ops, "redis": redis_commands}), file=sys.stderr)
 """
 
 
@@ -389,7 +397,8 @@ def report(name, result):
     other = [s for s in work["statements"] if s not in work["queries"]]
     print(
         f"one warm article request: {len(work['queries'])} SQL queries {work['queries']}, "
-        f"{len(other)} other database statements {other}, {len(work['cache'])} cache operations {work['cache']}"
+        f"{len(other)} other database statements {other}, {len(work['cache'])} cache operations {work['cache']}, "
+        f"{len(work['redis'])} Redis commands of the version check {work['redis']}"
     )
 
 

@@ -3,18 +3,20 @@
 
 import json
 import os
-import secrets
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import psycopg
 import pytest
-from psycopg import sql
-from test_live_server import Reader, postgres_conninfo, server_database_url, start_server, static_root  # noqa: F401
+from test_live_server import (  # noqa: F401 (fixtures)
+    Reader,
+    server_database_url,
+    start_server,
+    static_root,
+    throwaway_database_url,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 READERS = 4
@@ -23,18 +25,8 @@ READERS = 4
 @pytest.fixture
 def fresh_database_url(tmp_path):
     """An empty database of the suite's kind, to restore into."""
-    suite_url = os.environ.get("DATABASE_URL", "")
-    if not suite_url.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-        return
-    name = f"ta1_restored_{secrets.token_hex(4)}"
-    with psycopg.connect(**postgres_conninfo(suite_url), autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield urlsplit(suite_url)._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(**postgres_conninfo(suite_url), autocommit=True) as connection:
-            connection.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    with throwaway_database_url(tmp_path, "restored") as url:
+        yield url
 
 
 def manage(env, *args):

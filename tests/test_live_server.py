@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -55,20 +56,33 @@ def postgres_conninfo(url):
     }
 
 
-@pytest.fixture
-def server_database_url(tmp_path):
+@contextmanager
+def throwaway_database_url(tmp_path, name):
+    """A new, empty database of the suite's kind, dropped afterwards: a SQLite
+    file, or a PostgreSQL database beside the suite's."""
     suite_url = os.environ.get("DATABASE_URL", "")
     if not suite_url.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{tmp_path / 'server.sqlite3'}"
+        yield f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
         return
-    name = f"ta1_live_{secrets.token_hex(4)}"
+    database = f"ta1_{name}_{secrets.token_hex(4)}"
     with psycopg.connect(**postgres_conninfo(suite_url), autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
     try:
-        yield urlsplit(suite_url)._replace(path=f"/{name}").geturl()
+        yield urlsplit(suite_url)._replace(path=f"/{database}").geturl()
     finally:
         with psycopg.connect(**postgres_conninfo(suite_url), autocommit=True) as connection:
-            connection.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+            connection.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(database)))
+
+
+@pytest.fixture
+def server_database_url(tmp_path):
+    with throwaway_database_url(tmp_path, "live") as url:
+        yield url
+
+
+def gunicorn_command(port):
+    """gunicorn with the repository's configuration, as `make run` starts it."""
+    return [sys.executable, "-m", "gunicorn", "ta1.wsgi", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
 
 
 def free_port():
@@ -95,16 +109,7 @@ class Server:
     def start(self):
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "ta1.wsgi",
-                    "--config",
-                    "gunicorn.conf.py",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                ],
+                gunicorn_command(self.port),
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,

@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from test_live_server import free_port, gunicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = "/articles/thymosin-alpha-1/"
@@ -49,12 +50,6 @@ def nginx_binary():
             "nginx is not installed: `apt-get install nginx` (Debian's package, as .ci/run does).", pytrace=False
         )
     return found
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def replace_once(text, old, new):
@@ -107,16 +102,7 @@ class Site:
         with open(self.directory / "gunicorn.log", "ab") as log:
             self.processes.append(
                 subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        "ta1.wsgi",
-                        "--config",
-                        "gunicorn.conf.py",
-                        "--bind",
-                        f"127.0.0.1:{self.app_port}",
-                    ],
+                    gunicorn_command(self.app_port),
                     cwd=ROOT,
                     env=self.env,
                     stdout=log,

@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 
 from . import compare, drafts, previews, reviews
-from .forms import ReviewForm
+from .forms import PublishForm, ReviewForm
 from .models import Article, DraftSection, Review, Revision, normalise_newlines
 
 MOVES = {"up": -1, "down": +1}
@@ -288,10 +288,11 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
     def publish_view(self, request, object_id):
         article = self._article(request, object_id, "publish")
         draft = drafts.draft_of(article)
+        form = PublishForm(request.POST if request.method == "POST" else None)
         error = None
-        if request.method == "POST":
+        if form.is_valid():
             try:
-                drafts.publish(article, by=request.user, note=request.POST.get("note", "")[:300])
+                drafts.publish(article, by=request.user, note=form.cleaned_data["note"])
             except ValidationError as refusal:
                 error = refusal.messages[0]
             else:
@@ -304,6 +305,7 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
             article,
             title=f"Publish “{draft.title}”",
             draft=draft,
+            form=form,
             error=error,
             comparison=compare.compare(live.content, drafts.draft_content(draft)),
         )

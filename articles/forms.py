@@ -1,7 +1,28 @@
 from django import forms
 from django.utils import timezone
 
+from .models import Revision
 from .reviews import REVIEW_INTERVAL_MONTHS, default_next_review
+
+
+class PublishForm(forms.ModelForm):
+    """The publisher's note: a note too long for the revision is refused with
+    the count, never cut, and the text stays in the box."""
+
+    class Meta:
+        model = Revision
+        fields = ("note",)
+        widgets = {"note": forms.TextInput(attrs={"class": "vTextField"})}
+        labels = {"note": "What changed (optional, kept with the revision)"}
+        help_texts = {"note": "For example: “Updated the dosing table after the 2025 review.”"}
+        error_messages = {
+            "note": {"max_length": "Keep the note to %(limit_value)d characters (it has %(show_value)d)."}
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser would silently cut pasted text at the limit; the message says it instead.
+        self.fields["note"].widget.attrs.pop("maxlength", None)
 
 
 class ReviewForm(forms.Form):

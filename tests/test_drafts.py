@@ -266,6 +266,18 @@ def test_publish_applies_every_change_and_keeps_a_published_revision(editor_clie
     assert not Draft.objects.get(article=article).has_unpublished_changes
 
 
+def test_a_note_too_long_is_refused_and_kept_and_nothing_is_published(editor_client, three_sections):
+    article = three_sections
+    before = article.revisions.published().count()
+    note = "A" * 301
+    response = editor_client.post(reverse("admin:articles_article_publish", args=[article.pk]), {"note": note})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Keep the note to 300 characters (it has 301)." in page
+    assert f'value="{note}"' in page
+    assert article.revisions.published().count() == before
+
+
 def test_publish_moves_the_pages_version(editor, three_sections):
     article = three_sections
     before = Article.objects.get(pk=article.pk).updated_at

@@ -3,7 +3,7 @@ import json
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten, unquote
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpRespo
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import moderation, privacy, spam, text
 from .models import (
@@ -24,6 +23,7 @@ from .models import (
     Status,
 )
 from .templatetags.comment_admin import LAST_DECISION
+from .views import safe_next
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -138,27 +138,8 @@ class CommentAdmin(admin.ModelAdmin):
         "user_agent",
         "decision_history",
     )
-    readonly_fields = (
-        "article",
-        "parent",
-        "in_reply_to",
-        "by_site_team",
-        "author",
-        "name",
-        "email",
-        "body",
-        "created_at",
-        "moderated_at",
-        "moderated_by",
-        "spam_reasons",
-        "notify_on_publish",
-        "publication_notice_sent_at",
-        "notify_on_reply",
-        "reply_notice_sent_at",
-        "ip_hmac",
-        "user_agent",
-        "decision_history",
-    )
+    # Moderators decide the status; everything else is the reader's, kept as sent.
+    readonly_fields = tuple(name for name in flatten(fields) if name != "status")
     actions = ("approve", "reject", "mark_spam", "return_to_pending", "export_by_email", "erase_by_email")
 
     class Media:
@@ -370,13 +351,6 @@ def wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
 
 
-def safe_next(request, default):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
-
-
 def next_pending_url(comment):
     """The next pending comment after this one, oldest first, else the oldest pending, else the queue."""
     pending = Comment.objects.pending().exclude(pk=comment.pk).order_by("created_at", "pk")
@@ -407,12 +381,8 @@ def decision_payload(comment, decision, message, *, undoable=True):
     }
 
 
-@admin.register(ModerationDecision)
-class ModerationDecisionAdmin(admin.ModelAdmin):
-    list_display = ("at", "comment", "from_status", "to_status", "by")
-    list_filter = ("to_status", "by")
-    list_select_related = ("comment__article", "by")
-    date_hierarchy = "at"
+class RecordAdmin(admin.ModelAdmin):
+    """A record to look into: written by the application, never by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -422,6 +392,14 @@ class ModerationDecisionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ModerationDecision)
+class ModerationDecisionAdmin(RecordAdmin):
+    list_display = ("at", "comment", "from_status", "to_status", "by")
+    list_filter = ("to_status", "by")
+    list_select_related = ("comment__article", "by")
+    date_hierarchy = "at"
 
 
 class DeliveryAttemptInline(admin.TabularInline):
@@ -436,7 +414,7 @@ class DeliveryAttemptInline(admin.TabularInline):
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(RecordAdmin):
     """The outbox, to look into: the sender (`manage.py send_outbox`) does the work."""
 
     list_display = ("subject", "kind", "created_at", "due_at", "attempts", "sent_at", "cancelled_at", "failed_at")
@@ -457,12 +435,3 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = (DeliveryAttemptInline,)
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

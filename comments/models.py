@@ -40,7 +40,7 @@ class CommentQuerySet(models.QuerySet):
         """The top-level comments readers see, oldest first, each with its
         approved replies in `shown_replies`: the approved ones, and a removed
         one whose thread still holds approved replies (shown as removed)."""
-        answered = Comment.objects.filter(parent=OuterRef("pk"), status=Status.APPROVED)
+        answered = Comment.objects.approved().filter(parent=OuterRef("pk"))
         replies = Prefetch(
             "replies", queryset=Comment.objects.approved().select_related("in_reply_to"), to_attr="shown_replies"
         )

@@ -46,7 +46,7 @@ def moderate(comment, *, to, by):
             outbox.cancel_decision_emails(comment)
         comment.status, comment.moderated_at, comment.moderated_by = to, now, by
         comment.save(update_fields=("status", "moderated_at", "moderated_by"))
-        notifications.decision_made(comment, to=to, at=now)
+        notifications.decision_made(comment, to=to, due=undo_deadline(decision))
     return decision
 
 

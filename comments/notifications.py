@@ -1,8 +1,6 @@
 """The emails about comments, written to the outbox (outbox.py) inside the
 transaction of the event they tell of. Nothing here talks to a mail server."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
@@ -16,10 +14,6 @@ Kind = outbox.Kind
 
 def absolute(path):
     return settings.SITE_URL.rstrip("/") + path
-
-
-def after_undo_window(at):
-    return at + timedelta(seconds=settings.MODERATION_UNDO_SECONDS)
 
 
 def moderator_addresses():
@@ -41,7 +35,7 @@ def notify_moderators(comment):
         outbox.enqueue(kind=Kind.MODERATOR_NOTICE, comment=comment, to=address, subject=subject, body=body)
 
 
-def notify_commenter(comment, *, decided_at):
+def notify_commenter(comment, *, not_before):
     """The commenter's "published" email, once, if they asked for it."""
     if not (settings.COMMENTS_EMAILS and comment.notify_on_publish and comment.publication_notice_sent_at is None):
         return
@@ -52,11 +46,11 @@ def notify_commenter(comment, *, decided_at):
         to=comment.email,
         subject=f"Your comment on “{comment.article.title}” is published",
         body=render_to_string("comments/email/publication_notice.txt", context),
-        not_before=after_undo_window(decided_at),
+        not_before=not_before,
     )
 
 
-def notify_replied_to(reply, *, not_before):
+def notify_replied_to(reply, *, not_before=None):
     """One email per published reply to each commenter it answers (the
     thread's first and the one replied to) who asked for it; never about
     their own reply, never to the author of a removed comment."""
@@ -66,7 +60,7 @@ def notify_replied_to(reply, *, not_before):
     for answered in dict.fromkeys([reply.parent, reply.in_reply_to]):
         if not (answered and answered.notify_on_reply and answered.email and answered.status == Status.APPROVED):
             continue
-        if reply.email.casefold() == answered.email.casefold():
+        if reply.email_key == answered.email_key:
             continue
         outbox.enqueue(
             kind=Kind.REPLY_NOTICE,
@@ -78,8 +72,8 @@ def notify_replied_to(reply, *, not_before):
         )
 
 
-def decision_made(comment, *, to, at):
-    """The emails a moderation decision owes, due when its undo window closes."""
+def decision_made(comment, *, to, due):
+    """The emails a moderation decision owes, due when its undo window closes (`due`)."""
     if to == Status.APPROVED:
-        notify_commenter(comment, decided_at=at)
-        notify_replied_to(comment, not_before=after_undo_window(at))
+        notify_commenter(comment, not_before=due)
+        notify_replied_to(comment, not_before=due)

@@ -39,7 +39,7 @@ def reply_as_site(comment, *, body, by):
     place(reply, answering=comment)
     with transaction.atomic():
         reply.save()
-        notifications.notify_replied_to(reply, not_before=now)
+        notifications.notify_replied_to(reply)  # due at once: a site reply has no undo window
     return reply
 
 

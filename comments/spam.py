@@ -17,9 +17,7 @@ from . import text
 from .models import Comment
 
 # The kinds of reason spam_reasons() gives: a label and a phrase every message
-# of that kind contains, so that moderators can filter the queue by kind. The
-# form timestamp's three kinds are no longer given (the shared page carries no
-# timestamp) but stay filterable: comments held for them are still stored.
+# of that kind contains, so that moderators can filter the queue by kind.
 REASON_KINDS = {
     "honeypot": ("Honeypot filled in", "hidden honeypot field"),
     "links": ("Too many links", " links (the limit"),

@@ -90,9 +90,7 @@ def unsubscribe(request, token):
         response = render(request, "comments/unsubscribe.html", {"done": True})
     else:
         response = render(request, "comments/unsubscribe.html", {})
-    response["X-Robots-Tag"] = "noindex"
-    add_never_cache_headers(response)
-    return response
+    return _private(response)
 
 
 def _private(response):
@@ -141,7 +139,7 @@ def site_reply(request, pk):
             error = "This comment is not published, so a reply could not be shown: approve it and reply."
         if reply:
             messages.success(request, "Your reply as the site team is published.")
-            return redirect(_next_or(request, reply.get_absolute_url()))
+            return redirect(safe_next(request, reply.get_absolute_url()))
     context = {
         "article": answering.article,
         "answering": answering,
@@ -155,8 +153,9 @@ def site_reply(request, pk):
     )
 
 
-def _next_or(request, default):
+def safe_next(request, default):
+    """The posted `next` address if it is on this site, else `default`."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return default

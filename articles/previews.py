@@ -3,7 +3,8 @@ show it, and one section rendered while it is being written."""
 
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
+
+from ta1.responses import private
 
 from . import drafts
 from .markup import MarkupRefused, render_markdown
@@ -11,13 +12,6 @@ from .models import Article, DraftSection, normalise_newlines
 
 # The body box can hold a whole article; the preview of one is plenty.
 MAX_PREVIEW_CHARS = 200_000
-
-
-def _staff_only(response):
-    add_never_cache_headers(response)
-    response["Cache-Control"] = "no-store, private"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def draft_article(article):
@@ -34,15 +28,15 @@ def draft_article(article):
         next_review_due=article.next_review_due,
         **{name: getattr(draft, name) for name in drafts.ARTICLE_FIELDS},
     )
-    return copy, list(DraftSection.objects.filter(article=article))
+    return copy, list(article.draft_sections.all())
 
 
 def section_preview(request):
     """One section as saving it would store it, or the refusals saving it would give."""
     body = normalise_newlines(request.POST.get("body", "")[:MAX_PREVIEW_CHARS])
-    context = {"heading": request.POST.get("heading", "")[:200]}
+    context = {"heading": request.POST.get("heading", "")[: DraftSection._meta.get_field("heading").max_length]}
     try:
         context["body_html"] = render_markdown(body)
     except MarkupRefused as refused:
         context["refusals"] = refused.messages
-    return _staff_only(TemplateResponse(request, "admin/articles/article/_section_preview.html", context))
+    return private(TemplateResponse(request, "admin/articles/article/_section_preview.html", context))

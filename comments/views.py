@@ -6,13 +6,13 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from articles import versions
 from ta1.cross_origin import cross_origin_protection
+from ta1.responses import private
 
 from . import outbox, replies, spam
 from .forms import CommentForm, SiteReplyForm
@@ -90,14 +90,7 @@ def unsubscribe(request, token):
         response = render(request, "comments/unsubscribe.html", {"done": True})
     else:
         response = render(request, "comments/unsubscribe.html", {})
-    return _private(response)
-
-
-def _private(response):
-    """A page for one visitor: never stored by a shared cache, never indexed."""
-    response["X-Robots-Tag"] = "noindex"
-    add_never_cache_headers(response)
-    return response
+    return private(response)
 
 
 @require_safe
@@ -112,7 +105,7 @@ def reply_page(request, pk):
         "form": form,
         "can_reply_as_site": request.user.has_perm(REPLY_AS_SITE_PERMISSION),
     }
-    return _private(render(request, "comments/reply_page.html", context))
+    return private(render(request, "comments/reply_page.html", context))
 
 
 @staff_member_required(login_url="admin:login")
@@ -148,7 +141,7 @@ def site_reply(request, pk):
         "next": request.GET.get("next", request.POST.get("next", "")),
         "error": error,
     }
-    return _private(
+    return private(
         render(request, "comments/site_reply.html", context, status=400 if request.method == "POST" else 200)
     )
 

@@ -8,6 +8,7 @@ works with a password, and anyone can try enrolment from the admin's index.
 """
 
 import base64
+import functools
 from io import BytesIO
 
 import qrcode
@@ -117,6 +118,14 @@ def verify(request):
     )
 
 
+@functools.cache
+def admin_paths():
+    """The admin's prefix, and the paths in it that need no code: resolved
+    once, not on every request the middleware sees."""
+    admin = reverse("admin:index")
+    return admin, (reverse("admin:logout"), reverse("admin:login"), admin + "second-factor/")
+
+
 class RequireSecondFactorMiddleware:
     """With OTP_REQUIRED, a staff member who signed in with a password reaches
     only sign-out and the second-factor pages until they enter a code."""
@@ -132,8 +141,7 @@ class RequireSecondFactorMiddleware:
 
     @staticmethod
     def needs_code(request):
-        admin = reverse("admin:index")
-        open_paths = (reverse("admin:logout"), reverse("admin:login"), admin + "second-factor/")
+        admin, open_paths = admin_paths()
         return (
             request.path.startswith(admin)
             and not request.path.startswith(open_paths)

@@ -8,7 +8,8 @@ afresh, `Cache-Control: no-store`, `noindex` in the page and in
 """
 
 from django.http import HttpResponse
-from django.utils.cache import add_never_cache_headers
+
+from ta1.responses import private
 
 from .rendering import comment_paginator, page_context, render_page
 from .shared import shared_response
@@ -38,7 +39,4 @@ def render_article_page(
     number = paginator.num_pages if pending_comment is not None else request.GET.get("page")
     context = page_context(article, paginator.get_page(number), sections=sections, **personal)
     context["personal"] = True
-    response = HttpResponse(render_page(context), status=status)
-    add_never_cache_headers(response)
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return private(HttpResponse(render_page(context), status=status))

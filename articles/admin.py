@@ -219,8 +219,8 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
         prefix, _, direction = request.POST.get("_move", "").rpartition(":")
         for section_form in formset.forms:
             if section_form.prefix == prefix and section_form.instance.pk and direction in MOVES:
-                drafts.move(section_form.instance, step=MOVES[direction])
-                request.moved_section = section_form.instance
+                moved = drafts.move(section_form.instance, step=MOVES[direction])
+                request.section_move = (section_form.instance, direction, moved)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -228,9 +228,16 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
 
     def _after_save(self, request, obj):
         change_url = reverse("admin:articles_article_change", args=[obj.pk])
-        if moved := getattr(request, "moved_section", None):
-            self.message_user(request, f"Moved “{moved.heading}”. The draft is saved; publish to show it to readers.")
-            return HttpResponseRedirect(f"{change_url}#section-{moved.key}")
+        if move := getattr(request, "section_move", None):
+            section, direction, moved = move
+            if moved:
+                message = f"Moved “{section.heading}”. The draft is saved; publish to show it to readers."
+            else:
+                message = (
+                    f"“{section.heading}” is already {'first' if direction == 'up' else 'last'}. The draft is saved."
+                )
+            self.message_user(request, message)
+            return HttpResponseRedirect(f"{change_url}#section-{section.key}")
         if "_publish" in request.POST:
             return HttpResponseRedirect(reverse("admin:articles_article_publish", args=[obj.pk]))
         self.message_user(

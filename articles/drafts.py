@@ -39,7 +39,7 @@ def published_content(article):
 
 
 def draft_content(draft):
-    return _content(draft, DraftSection.objects.filter(article_id=draft.article_id).order_by("position", "pk"))
+    return _content(draft, DraftSection.objects.filter(article_id=draft.article_id))
 
 
 def live_revision(article):
@@ -106,7 +106,7 @@ def _rendered(body):
 
 
 def renumber(article):
-    sections = list(DraftSection.objects.filter(article=article).order_by("position", "pk"))
+    sections = list(article.draft_sections.all())
     changed = []
     for number, section in enumerate(sections, start=1):
         if section.position != number * POSITION_STEP:
@@ -118,7 +118,7 @@ def renumber(article):
 def move(section, *, step):
     """Swap a draft section with its neighbour: step -1 moves it up, +1 down.
     Returns False when it is already first (or last)."""
-    siblings = list(DraftSection.objects.filter(article_id=section.article_id).order_by("position", "pk"))
+    siblings = list(DraftSection.objects.filter(article_id=section.article_id))
     here = next(i for i, sibling in enumerate(siblings) if sibling.pk == section.pk)
     there = here + step
     if not 0 <= there < len(siblings):
@@ -140,6 +140,10 @@ def record(article, *, by, note=""):
     draft = Draft.objects.select_for_update().get(article=article)
     renumber(article)
     content = draft_content(draft)
+    if not note and draft.revision_id and content == draft.revision.content:
+        # A save that changed nothing (Save pressed twice, a move past the
+        # end) adds no revision: the list shows changes only.
+        return draft.revision
     revision = Revision.objects.create(article=article, content=content, created_by=by, note=note)
     draft.revision = revision
     if content == live_revision(article).content:
@@ -177,7 +181,7 @@ def publish(article, *, by, note=""):
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
     draft = draft_of(article)
-    drafts = list(DraftSection.objects.filter(article=article).order_by("position", "pk"))
+    drafts = list(article.draft_sections.all())
     content = _content(draft, drafts)
     _check_publishable(article, content)
 

@@ -150,6 +150,21 @@ def test_move_buttons_move_a_section_one_place_in_the_draft(editor_client, three
     assert published_headings(article) == ["One", "Two", "Three"]
 
 
+def test_moving_the_first_section_up_says_it_is_already_first(editor_client, three_sections):
+    article = three_sections
+    index = row_index(article, "One")
+    response = editor_client.post(change_url(article), form_data(article, _move=f"{PREFIX}-{index}:up"), follow=True)
+    assert "“One” is already first. The draft is saved." in response.content.decode()
+
+
+def test_saving_a_draft_that_did_not_change_adds_no_revision(editor_client, three_sections):
+    article = three_sections
+    editor_client.post(change_url(article), form_data(article, title="Retitled"))
+    count = article.revisions.count()
+    editor_client.post(change_url(article), form_data(article))
+    assert article.revisions.count() == count
+
+
 def test_a_move_keeps_the_other_changes_on_the_page(editor_client, three_sections):
     article = three_sections
     index = row_index(article, "Two")

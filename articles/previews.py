@@ -1,6 +1,8 @@
 """What an editor sees before publishing: the draft as the article page will
 show it, and one section rendered while it is being written."""
 
+import copy
+
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
@@ -8,27 +10,22 @@ from ta1.responses import private
 
 from . import drafts
 from .markup import MarkupRefused, render_markdown
-from .models import Article, DraftSection, normalise_newlines
+from .models import DraftSection, normalise_newlines
 
 # The body box can hold a whole article; the preview of one is plenty.
 MAX_PREVIEW_CHARS = 200_000
 
 
 def draft_article(article):
-    """An unsaved Article saying what the draft says, as publishing it now
+    """A copy of the article (never saved) saying what the draft says, as publishing it now
     would, and the draft's sections: what the article page's renderer
     (ta1/pages/) shows as the preview."""
     draft = drafts.draft_of(article)
-    copy = Article(
-        pk=article.pk,
-        created_at=article.created_at,
-        updated_at=timezone.now(),
-        comments_changed_at=article.comments_changed_at,
-        last_reviewed=article.last_reviewed,
-        next_review_due=article.next_review_due,
-        **{name: getattr(draft, name) for name in drafts.ARTICLE_FIELDS},
-    )
-    return copy, list(article.draft_sections.all())
+    preview = copy.copy(article)  # every other field (dates, reviews) as published
+    for name in drafts.ARTICLE_FIELDS:
+        setattr(preview, name, getattr(draft, name))
+    preview.updated_at = timezone.now()
+    return preview, list(article.draft_sections.all())
 
 
 def section_preview(request):

@@ -10,6 +10,7 @@ import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.db import connection
 from django.utils.crypto import salted_hmac
 
@@ -113,20 +114,33 @@ def client_ip(request):
     lockout): REMOTE_ADDR, unless it is a trusted proxy, then the nearest
     X-Forwarded-For address that is not one (without TRUSTED_PROXIES the
     header is ignored, since any client can send it). See counted_address()
-    for how it is written."""
+    for how it is written.
+
+    An entry a trusted proxy passed on that is not an address (an empty one
+    included) raises SuspiciousOperation, which Django answers with the 400
+    page: counting that client as the proxy would put everyone behind it
+    under one rate limit and one sign-in lockout."""
     remote = request.META.get("REMOTE_ADDR", "")
     trusted = [ipaddress.ip_network(proxy, strict=False) for proxy in settings.TRUSTED_PROXIES]
-    chain = [remote]
-    if trusted:
-        chain += [a.strip() for a in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(","))]
-    for address in chain:
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").strip()
+    if not forwarded or not _within(remote, trusted):
+        return counted_address(remote)
+    for entry in reversed(forwarded.split(",")):
         try:
-            ip = ipaddress.ip_address(address)
+            ip = ipaddress.ip_address(entry.strip())
         except ValueError:
-            return counted_address(remote)
-        if not any(ip in network for network in trusted):
-            return counted_address(address)
+            raise SuspiciousOperation(f"A trusted proxy sent an unreadable X-Forwarded-For: {forwarded!r}") from None
+        if not _within(ip, trusted):
+            return counted_address(str(ip))
     return counted_address(remote)
+
+
+def _within(address, networks):
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def counted_address(address):

@@ -177,3 +177,29 @@ def test_ipv4_addresses_are_counted_one_by_one_however_written(post_comment, cli
     send_from(post_comment, client, "::ffff:192.0.2.1", "Two.")
     assert send_from(post_comment, client, "192.0.2.1", "Three.").status_code == 429
     assert send_from(post_comment, client, "192.0.2.2", "Four.").status_code == 302
+
+
+@pytest.mark.parametrize("forwarded", ["garbage", "203.0.113.1, ", "203.0.113.1,,127.0.0.1", "203.0.113.1:4711"])
+def test_a_comment_whose_forwarded_address_cannot_be_read_gets_the_bad_request_page(
+    post_comment, client, settings, forwarded
+):
+    """Counting such a reader as the proxy would put every reader under one rate limit."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    client.defaults["HTTP_X_FORWARDED_FOR"] = forwarded
+    response = post_comment(client=client)
+    assert response.status_code == 400
+    assert "Your request could not be read" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_a_forwarded_address_from_an_untrusted_client_is_ignored_whatever_it_says(post_comment, client, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    client.defaults["HTTP_X_FORWARDED_FOR"] = "garbage"
+    assert post_comment(client=client).status_code == 302
+
+
+def test_what_a_client_wrote_before_its_own_forwarded_address_is_not_read(post_comment, client, settings):
+    """Only the entries trusted proxies added are vouched for; anything left of the client's is the client's own."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    client.defaults["HTTP_X_FORWARDED_FOR"] = "garbage, 203.0.113.9"
+    assert post_comment(client=client).status_code == 302

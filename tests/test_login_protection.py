@@ -78,6 +78,15 @@ def test_the_lock_uses_the_client_address_the_comment_rate_limit_uses(client, st
     assert AccessAttempt.objects.get().ip_address == "192.0.2.10"
 
 
+def test_a_sign_in_whose_forwarded_address_cannot_be_read_gets_the_bad_request_page(client, staff_user, settings):
+    """Counting such a client as the proxy would let anyone lock every account for every reader."""
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    response = sign_in(client, "pw", address="10.0.0.2", HTTP_X_FORWARDED_FOR="garbage")
+    assert response.status_code == 400
+    assert "Your request could not be read" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
 def test_failed_sign_ins_are_recorded_for_the_admin(client, admin_client, staff_user):
     fail_five_times(client)
     page = admin_client.get("/admin/axes/accessattempt/").content.decode()

@@ -2,20 +2,21 @@
 backup codes, through django-otp.
 
 With OTP_REQUIRED (on in production) a staff member's password alone opens
-nothing in the admin: one without a device is sent to set one up, one with a
-device is asked for a code. Locally it is optional, so a fresh clone's admin
+nothing that needs an account, in the admin or outside it: one without a
+device is sent to set one up, one with a device is asked for a code. Locally it is optional, so a fresh clone's admin
 works with a password, and anyone can try enrolment from the admin's index.
 """
 
 import base64
-import functools
 from io import BytesIO
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -118,34 +119,41 @@ def verify(request):
     )
 
 
-@functools.cache
-def admin_paths():
-    """The admin's prefix, and the paths in it that need no code: resolved
-    once, not on every request the middleware sees."""
-    admin = reverse("admin:index")
-    return admin, (reverse("admin:logout"), reverse("admin:login"), admin + "second-factor/")
+# The only views an account reaches as itself before it enters a code:
+# signing in and out, and setting up or entering the second factor.
+SIGN_IN_VIEWS = frozenset({"admin:login", "admin:logout", "second_factor:enrol", "second_factor:verify"})
+
+
+def _stranger():
+    user = AnonymousUser()
+    user.otp_device = None
+    user.is_verified = lambda: False
+    return user
 
 
 class RequireSecondFactorMiddleware:
-    """With OTP_REQUIRED, a staff member who signed in with a password reaches
-    only sign-out and the second-factor pages until they enter a code."""
+    """With OTP_REQUIRED, an account signed in with a password alone is
+    anonymous to every view but the sign-in ones, wherever its URL lives.
+    A staff view added later is guarded without being listed anywhere: it
+    sees a stranger, and sends them to sign in, which asks for the code."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.OTP_REQUIRED and self.needs_code(request):
-            target = "second_factor:verify" if has_device(request.user) else "second_factor:enrol"
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
 
-    @staticmethod
-    def needs_code(request):
-        admin, open_paths = admin_paths()
-        return (
-            request.path.startswith(admin)
-            and not request.path.startswith(open_paths)
-            and request.user.is_authenticated
-            and request.user.is_staff
-            and not request.user.is_verified()
-        )
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not settings.OTP_REQUIRED or not user.is_authenticated or user.is_verified():
+            return None
+        if request.resolver_match.view_name not in SIGN_IN_VIEWS:
+            request.user = _stranger()
+            return None
+        # The sign-in page is where every guarded view sends a stranger:
+        # for a staff member who has only entered a password, it is the
+        # code they still owe.
+        if request.resolver_match.view_name == "admin:login" and request.method in ("GET", "HEAD") and user.is_staff:
+            target = "second_factor:verify" if has_device(user) else "second_factor:enrol"
+            return redirect(f"{reverse(target)}?{urlencode({'next': _next(request)})}")
+        return None

@@ -2,6 +2,7 @@
 as Docker would read it. Docker is not needed: the file is checked for the
 properties that matter, and the container's start command runs here."""
 
+import ipaddress
 import json
 import os
 import re
@@ -66,8 +67,18 @@ def test_only_nginx_is_published_and_it_runs_the_repositorys_configuration():
     assert SERVICES["nginx"]["depends_on"]["app"]["condition"] == "service_healthy"
 
 
-def test_the_app_believes_x_forwarded_for_from_dockers_network_only():
-    assert SERVICES["app"]["environment"]["TRUSTED_PROXIES"] == "${TRUSTED_PROXIES:-172.16.0.0/12}"
+def networks_of(service):
+    # A service that names no network is on the project's "default" one.
+    return set(SERVICES[service].get("networks", ["default"]))
+
+
+def test_the_app_believes_x_forwarded_for_only_from_the_subnet_pinned_for_the_network_it_shares_with_nginx():
+    """Docker picks a network's range itself unless told: trusting a guessed range
+    would count every reader as nginx, or believe any client's header."""
+    [shared] = networks_of("app") & networks_of("nginx")
+    [subnet] = [config["subnet"] for config in COMPOSE["networks"][shared]["ipam"]["config"]]
+    assert ipaddress.ip_network(subnet).is_private
+    assert SERVICES["app"]["environment"]["TRUSTED_PROXIES"] == subnet
 
 
 def free_port():

@@ -6,16 +6,24 @@ check and storing. The rate limit and the duplicate check read the comments
 already stored, and concurrent submissions take turns (spam.serialise), so a
 count or a claim can never be lost between processes or to a restart; a
 transaction that fails releases its claim with everything else.
+
+A resubmission is answered as a new comment would be, with a receipt for the
+commenter's own page. Only the browser that sent the earlier comment (its
+signed cookie says so) gets that comment's receipt: anyone can type another
+person's address and text, so any other gets a receipt carrying only what it
+sent itself.
 """
 
 import enum
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from . import moderation, spam, text
+from . import moderation, replies, spam, text
 from .forms import CommentForm
 from .models import Comment
 
@@ -24,10 +32,16 @@ RECEIPT_SALT = "comments.receipt"
 # Long enough to read the page after sending and reload it; short because it
 # names the commenter's own comment.
 RECEIPT_SECONDS = 3600
+# gunicorn refuses a request line longer than 4094 bytes (limit_request_line):
+# this leaves room for the rest of the receipt page's address.
+LONGEST_RECEIPT = 3800
+SENT_COOKIE = "comments_sent"
+SENT_SALT = "comments.sent"
 
 
 class Outcome(enum.Enum):
-    RECEIVED = "received"  # stored (pending or held as spam), or a resubmission of one that was
+    RECEIVED = "received"  # stored (pending or held as spam)
+    REPEATED = "repeated"  # the same text from the same address within the duplicate window; nothing stored
     INVALID = "invalid"  # the form has errors to show; nothing stored
     RATE_LIMITED = "rate_limited"  # too many from this address; nothing stored
 
@@ -36,11 +50,12 @@ class Outcome(enum.Enum):
 class Submission:
     outcome: Outcome
     form: CommentForm
-    # The comment stored, or the earlier one a resubmission repeats.
+    # The comment stored, or the earlier one a resubmission from the same browser repeats.
     comment: Comment | None = None
 
 
-def submit(*, article, data, client_ip, user_agent):
+def submit(*, article, data, client_ip, user_agent, sent_here=()):
+    """`sent_here`: the pks of the comments this browser sent (see sent_here())."""
     form = CommentForm(data, article=article)
     if not form.is_valid():
         return Submission(Outcome.INVALID, form)
@@ -51,7 +66,7 @@ def submit(*, article, data, client_ip, user_agent):
         now = timezone.now()
         earlier = spam.earlier_copy(article, email, body, now=now)
         if earlier is not None:
-            return Submission(Outcome.RECEIVED, form, earlier)
+            return Submission(Outcome.REPEATED, form, earlier if earlier.pk in sent_here else None)
         if spam.over_rate_limit(ip_digest, now=now):
             return Submission(Outcome.RATE_LIMITED, form)
         comment = form.save(commit=False)
@@ -67,12 +82,81 @@ def receipt(comment):
     return signing.dumps(comment.pk, salt=RECEIPT_SALT, compress=True)
 
 
+def receipt_for(submission):
+    """The receipt a received or repeated submission is answered with: its
+    comment's, or, for a resubmission from another browser, one that carries
+    what this request sent and names no comment. A text too long for an
+    address is left out of it; the page then only thanks the sender."""
+    if submission.comment is not None:
+        return receipt(submission.comment)
+    data = submission.form.cleaned_data
+    sent = {
+        "article": submission.form.article.pk,
+        "name": data["name"],
+        "body": data["body"],
+        "reply_to": data["reply_to"].pk if data["reply_to"] else None,
+        "at": int(timezone.now().timestamp()),
+    }
+    value = signing.dumps(sent, salt=RECEIPT_SALT, compress=True)
+    if len(value) > LONGEST_RECEIPT:
+        value = signing.dumps({**sent, "body": ""}, salt=RECEIPT_SALT, compress=True)
+    return value
+
+
 def received_comment(value, *, article):
-    """The comment a receipt names, if it is valid, recent and for `article`; else None."""
+    """The comment a receipt names, if it is valid, recent and for `article`
+    (for a receipt carrying what was sent, an unsaved one); else None."""
     try:
-        pk = signing.loads(value, salt=RECEIPT_SALT, max_age=RECEIPT_SECONDS)
+        named = signing.loads(value, salt=RECEIPT_SALT, max_age=RECEIPT_SECONDS)
     except signing.BadSignature:
         return None
-    if not isinstance(pk, int):
+    if isinstance(named, dict):
+        return _as_sent(named) if named["article"] == article.pk else None
+    if not isinstance(named, int):
         return None
-    return Comment.objects.filter(pk=pk, article=article).first()
+    return Comment.objects.filter(pk=named, article=article).first()
+
+
+def _as_sent(sent):
+    comment = Comment(
+        article_id=sent["article"],
+        name=sent["name"],
+        body=sent["body"],
+        body_html=text.render(sent["body"]),
+        created_at=datetime.fromtimestamp(sent["at"], tz=UTC),
+    )
+    answering = sent["reply_to"] and Comment.objects.public().filter(pk=sent["reply_to"]).first()
+    if answering:
+        replies.place(comment, answering=answering)
+    return comment
+
+
+def sent_here(request):
+    """The comments this browser lately sent to this posting address, as
+    {pk: when sent, in seconds}, from the cookie remember_sent() set."""
+    try:
+        sent = signing.loads(
+            request.COOKIES.get(SENT_COOKIE, ""), salt=SENT_SALT, max_age=settings.COMMENTS_DUPLICATE_WINDOW
+        )
+    except signing.BadSignature:
+        return {}
+    return dict(sent)
+
+
+def remember_sent(response, *, request, sent, comment):
+    """Add `comment` to those this browser sent (`sent`, from sent_here()),
+    dropping any past the duplicate window, in a signed cookie that only the
+    posting address gets back and that expires with the window."""
+    window = settings.COMMENTS_DUPLICATE_WINDOW
+    at = int(comment.created_at.timestamp())
+    recent = [(pk, sent_at) for pk, sent_at in sent.items() if sent_at > at - window]
+    response.set_cookie(
+        SENT_COOKIE,
+        signing.dumps([*recent, (comment.pk, at)], salt=SENT_SALT),
+        max_age=window,
+        path=request.path,
+        # As the session cookie: HTTPS only where the site is served over it.
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )

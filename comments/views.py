@@ -17,7 +17,7 @@ from ta1.responses import private
 from . import outbox, replies, spam
 from .forms import CommentForm, SiteReplyForm
 from .models import MODERATE_PERMISSION, REPLY_AS_SITE_PERMISSION, Comment, Status
-from .submission import Outcome, receipt, submit
+from .submission import Outcome, receipt_for, remember_sent, sent_here, submit
 
 
 @cross_origin_protection
@@ -27,17 +27,20 @@ def post_comment(request, slug):
         raise Http404("No published article with this address.")
     if request.method != "POST":
         return redirect(f"{article.get_absolute_url()}#leave-a-comment")
+    sent = sent_here(request)
     result = submit(
         article=article,
         data=request.POST,
         client_ip=spam.client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        sent_here=sent.keys(),
     )
-    if result.outcome is Outcome.RECEIVED:
-        own_page = reverse(
-            "articles:comment_received", kwargs={"slug": article.slug, "receipt": receipt(result.comment)}
-        )
-        return redirect(f"{own_page}#comment-message")
+    if result.outcome in (Outcome.RECEIVED, Outcome.REPEATED):
+        own_page = reverse("articles:comment_received", kwargs={"slug": article.slug, "receipt": receipt_for(result)})
+        response = redirect(f"{own_page}#comment-message")
+        if result.outcome is Outcome.RECEIVED:
+            remember_sent(response, request=request, sent=sent, comment=result.comment)
+        return response
     context = {**_form_page(article, result.form), "rate_limited": result.outcome is Outcome.RATE_LIMITED}
     if result.outcome is Outcome.RATE_LIMITED:
         response = render(request, "comments/comment_form_page.html", context, status=429)
@@ -71,6 +74,7 @@ def privacy_notice(request):
         {
             "keep_traces_days": settings.COMMENTS_KEEP_TRACES_DAYS,
             "keep_refused_days": settings.COMMENTS_KEEP_REFUSED_DAYS,
+            "sent_cookie_seconds": settings.COMMENTS_DUPLICATE_WINDOW,
             "contact": settings.PRIVACY_CONTACT,
         },
     )

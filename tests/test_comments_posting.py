@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comments.models import Comment, Status
-from comments.submission import received_comment
+from comments.moderation import reject
+from comments.submission import SENT_COOKIE, received_comment
 
 
 @pytest.fixture
@@ -146,6 +147,72 @@ def test_identical_resubmission_is_dropped_and_answered_with_the_first_ones_page
     assert received_comment(receipt_in(second), article=article) == received_comment(receipt_in(first), article=article)
 
 
+@pytest.fixture
+def other_browser(db):
+    """A second browser: it holds none of the first one's cookies."""
+    return Client()
+
+
+def test_a_duplicate_from_another_browser_is_not_sent_to_the_earlier_comments_page(post_comment, other_browser):
+    first = post_comment(name="Vera Victim")
+    second = post_comment(client=other_browser, name="Mallory")
+    assert second.status_code == 302
+    assert re.fullmatch(r"/articles/a-test-article/comments/received/[^/]+/#comment-message", second["Location"])
+    assert receipt_in(first) not in second["Location"]
+
+
+def test_a_duplicate_from_another_browser_shows_only_what_it_sent(post_comment, other_browser):
+    post_comment(name="Vera Victim")
+    page = other_browser.get(post_comment(client=other_browser, name="Mallory")["Location"]).content.decode()
+    assert "Vera Victim" not in page
+    assert re.search(r'class="comment--pending">.*<b>Mallory</b>.*Awaiting review.*A thoughtful comment\.', page, re.S)
+
+
+def test_a_duplicate_from_another_browser_does_not_tell_how_the_earlier_was_moderated(
+    post_comment, other_browser, moderator
+):
+    post_comment(name="Vera Victim")
+    reject(Comment.objects.get(), by=moderator)
+    page = other_browser.get(post_comment(client=other_browser, name="Mallory")["Location"]).content.decode()
+    assert re.search(r'class="comment--pending">.*<b>Mallory</b>.*Awaiting review', page, re.S)
+
+
+def test_a_duplicate_from_another_browser_stores_nothing(post_comment, other_browser):
+    post_comment()
+    post_comment(client=other_browser)
+    assert Comment.objects.count() == 1
+
+
+def test_a_browser_resending_an_earlier_of_its_comments_lands_on_that_ones_page(post_comment, article):
+    post_comment(body="First.")
+    post_comment(body="Second.")
+    again = post_comment(body="First.")
+    assert Comment.objects.count() == 2
+    assert received_comment(receipt_in(again), article=article) == Comment.objects.get(body="First.")
+
+
+def test_the_cookie_naming_sent_comments_goes_back_only_to_the_posting_address(post_comment, article):
+    cookie = post_comment().cookies[SENT_COOKIE]
+    assert cookie["path"] == reverse("comments:post", kwargs={"slug": article.slug})
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_a_receipt_carrying_what_was_sent_shows_nothing_on_another_article(post_comment, other_browser, dosing_chart):
+    post_comment()
+    resent = receipt_in(post_comment(client=other_browser))
+    assert received_comment(resent, article=dosing_chart) is None
+
+
+def test_a_duplicate_too_long_to_carry_in_an_address_is_thanked_without_its_text(post_comment, other_browser):
+    body = "".join(chr(0x4E00 + (n * 7919) % 20000) for n in range(2000))
+    post_comment(body=body, name="Vera Victim")
+    response = post_comment(client=other_browser, body=body, name="Mallory")
+    assert len(response["Location"]) < 4000
+    page = other_browser.get(response["Location"]).content.decode()
+    assert "Thank you — your comment was received and will appear after review." in page
+    assert "Vera Victim" not in page and "Awaiting review" not in page
+
+
 def test_a_retry_after_a_failed_save_is_not_dropped_as_a_duplicate(post_comment, monkeypatch):
     def database_down(comment, **kwargs):
         raise OperationalError("database is unavailable")
@@ -210,6 +277,41 @@ def test_email_longer_than_254_characters_is_refused_with_a_clear_message(post_c
 
 def test_email_is_required(post_comment):
     assert "Enter your email address." in post_comment(email="").content.decode()
+
+
+RESERVED_NAME_ERROR = "That name is reserved for the site team."
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Site team",
+        "site TEAM",
+        "Site\u200bteam",  # a zero-width space inside
+        "S\u0456te team",  # Cyrillic і
+        "\uff33\uff49\uff54\uff45 \uff34\uff45\uff41\uff4d",  # fullwidth letters
+        "Site-Team",
+    ],
+)
+def test_a_reader_may_not_sign_as_the_site_team(post_comment, name):
+    response = post_comment(name=name)
+    assert response.status_code == 400
+    assert RESERVED_NAME_ERROR in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_a_reader_may_not_sign_with_the_sites_name(post_comment, settings):
+    settings.SITE_NAME = "Peptide Notes"
+    response = post_comment(name="PEPTIDE  notes")
+    assert response.status_code == 400
+    assert RESERVED_NAME_ERROR in response.content.decode()
+
+
+def test_a_reserved_name_is_refused_keeping_everything_the_reader_typed(post_comment):
+    page = post_comment(name="Site team", body="My <own> words.").content.decode()
+    assert 'value="Site team"' in page
+    assert 'value="ada@example.org"' in page
+    assert "My &lt;own&gt; words.</textarea>" in page
 
 
 def test_comment_needs_no_token_from_the_page(article, comment_data, db):

@@ -1,8 +1,11 @@
 """Telling a database that cannot take writes (disk full, read-only, down)
 from any other error, so the site can answer 503 and ask for a retry."""
 
+import shutil
 import sqlite3
+from pathlib import Path
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 # Primary result codes (the low byte of an extended code).
@@ -60,3 +63,22 @@ def check_writable():
             raise _Undo
     except _Undo:
         pass
+
+
+def database_directory(conn=connection):
+    """The directory a SQLite database's writes land in (the file, its WAL
+    and journal); None for an in-memory one and for PostgreSQL, whose disk
+    is the server's, not ours to inspect."""
+    if conn.vendor != "sqlite" or conn.is_in_memory_db():
+        return None
+    return Path(conn.settings_dict["NAME"]).resolve().parent
+
+
+def check_free_space(directory):
+    """A write that is rolled back never reaches the disk, so check_writable()
+    passes on a full one while every real write fails: count what is left."""
+    free_mb = shutil.disk_usage(directory).free / 2**20
+    if free_mb < settings.HEALTHZ_MIN_FREE_MB:
+        raise RuntimeError(
+            f"{free_mb:.0f} MB free under {directory}, less than HEALTHZ_MIN_FREE_MB ({settings.HEALTHZ_MIN_FREE_MB})"
+        )

@@ -183,6 +183,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+# /healthz fails (503) when a SQLite database's disk has less free space
+# than this left: writes would soon fail.
+HEALTHZ_MIN_FREE_MB = env.integer("HEALTHZ_MIN_FREE_MB", 50, unit="a number of megabytes")
+
 REDIS_URL = env.string("REDIS_URL")
 if REDIS_URL:
     CACHES = {

@@ -1,5 +1,6 @@
 import logging
 import secrets
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,10 +40,16 @@ def check_cache():
 @require_safe
 def healthz(request):
     """For load balancers and container healthchecks: 200 when the database
-    answers and can take writes and the cache answers, 503 otherwise, so
-    traffic moves elsewhere."""
+    answers and can take writes (on SQLite, also with room left on its disk)
+    and the cache answers, 503 otherwise, so traffic moves elsewhere. The
+    answer names each check; the log says why one failed."""
+    checks = {"database": check_database}
+    directory = db.database_directory()
+    if directory is not None:
+        checks["disk"] = partial(db.check_free_space, directory)
+    checks["cache"] = check_cache
     results = {}
-    for name, check in (("database", check_database), ("cache", check_cache)):
+    for name, check in checks.items():
         try:
             check()
         except Exception:

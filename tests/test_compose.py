@@ -117,7 +117,7 @@ def test_the_containers_start_command_serves_as_a_user_without_a_home(tmp_path):
             assert server.poll() is None, log.read_text()
             try:
                 with urllib.request.urlopen(request, timeout=5) as response:
-                    assert json.loads(response.read()) == {"database": "ok", "cache": "ok"}
+                    assert json.loads(response.read()) == {"database": "ok", "disk": "ok", "cache": "ok"}
                     break
             except OSError:
                 assert time.monotonic() < deadline, log.read_text()

@@ -1,8 +1,14 @@
 """/healthz tells a load balancer whether this app process can serve."""
 
+import shutil
 import socket
+from types import SimpleNamespace
 
+import pytest
 from django.db import OperationalError, connection
+from django.db.utils import ConnectionHandler
+
+from ta1.db import database_directory
 
 
 def test_health_check_reports_database_and_cache_ok(client, db):
@@ -42,3 +48,55 @@ def test_health_check_answers_503_when_the_cache_is_unreachable(client, db, sett
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "cache": "error"}
+
+
+def disk_with(free_mb):
+    megabyte = 1024 * 1024
+
+    def usage(path):
+        return SimpleNamespace(total=1000 * megabyte, used=(1000 - free_mb) * megabyte, free=free_mb * megabyte)
+
+    return usage
+
+
+@pytest.fixture
+def database_in(db, tmp_path, monkeypatch):
+    """A database kept in a file under tmp_path, as SQLite is in production
+    (the suite's own SQLite database lives in memory)."""
+    monkeypatch.setattr("ta1.db.database_directory", lambda *args: tmp_path)
+
+
+def test_health_check_answers_503_naming_the_disk_when_the_databases_disk_is_nearly_full(
+    client, database_in, monkeypatch, settings
+):
+    """A write probe that is rolled back never reaches the disk: on a full one it passes while every comment fails."""
+    settings.HEALTHZ_MIN_FREE_MB = 50
+    monkeypatch.setattr(shutil, "disk_usage", disk_with(free_mb=49))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "disk": "error", "cache": "ok"}
+
+
+def test_health_check_reports_the_disk_ok_with_enough_free_space(client, database_in, monkeypatch, settings):
+    settings.HEALTHZ_MIN_FREE_MB = 50
+    monkeypatch.setattr(shutil, "disk_usage", disk_with(free_mb=50))
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "disk": "ok", "cache": "ok"}
+
+
+def sqlite_connection(name):
+    return ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": name}})["default"]
+
+
+def test_a_sqlite_databases_free_space_is_counted_in_its_files_directory(tmp_path):
+    assert database_directory(sqlite_connection(str(tmp_path / "ta1.sqlite3"))) == tmp_path
+
+
+def test_an_in_memory_database_has_no_disk_to_check():
+    assert database_directory(sqlite_connection(":memory:")) is None
+
+
+def test_a_postgresql_servers_disk_is_not_the_apps_to_check():
+    handler = ConnectionHandler({"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "ta1"}})
+    assert database_directory(handler["default"]) is None

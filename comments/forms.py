@@ -1,4 +1,5 @@
 import functools
+import re
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, LayoutObject
@@ -23,7 +24,16 @@ class Partial(LayoutObject):
         return render_to_string(self.template, context.flatten())
 
 
+def refuse_control_characters(value):
+    if re.search(text.CONTROL_CHARACTERS, value):
+        raise forms.ValidationError(
+            "Remove the invisible control characters (such as escape codes pasted from a terminal).",
+            code="control_characters",
+        )
+
+
 def clean_body(value):
+    refuse_control_characters(value)
     body = text.normalise(value)
     if not body:
         raise forms.ValidationError("Enter your comment.", code="required")
@@ -141,12 +151,24 @@ class CommentForm(forms.ModelForm):
     def clean_body(self):
         return clean_body(self.cleaned_data["body"])
 
+    def clean(self):
+        # Every text a reader sends, not only the body: the database refuses
+        # control characters in all that it stores.
+        for name, value in list(self.cleaned_data.items()):
+            if isinstance(value, str):
+                try:
+                    refuse_control_characters(value)
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return self.cleaned_data
+
     def _post_clean(self):
         """Model validation without the model's check constraints. Django
         checks each with a database query, a fifth of a post's time, and here
         none can fail: clean_body() has enforced the body's two (newlines as
-        LF, the length limit), the other two concern fields a reader never
-        sets, and the database enforces all four when the comment is stored."""
+        LF, the length limit), clean() the one against control characters,
+        the other two concern fields a reader never sets, and the database
+        enforces all five when the comment is stored."""
         try:
             self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
             self.instance.full_clean(

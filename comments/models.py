@@ -186,6 +186,13 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(by_site_team=False) | models.Q(email=""), name="comment_site_team_has_no_email"
             ),
+            # The comment feed is XML, which cannot carry them.
+            models.CheckConstraint(
+                condition=~models.Q(name__regex=text.CONTROL_CHARACTERS)
+                & ~models.Q(email__regex=text.CONTROL_CHARACTERS)
+                & ~models.Q(body__regex=text.CONTROL_CHARACTERS),
+                name="comment_text_without_control_characters",
+            ),
         )
 
     def __str__(self):

@@ -22,6 +22,13 @@ WHITESPACE = (
     "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
 
+# The C0 and C1 control characters but tab and the line breaks (a body's CR
+# becomes LF): no reader means to type them, and XML, which the comment feed
+# is, cannot carry most. Written with \u escapes, which both Python's and
+# PostgreSQL's regular expressions read, since the database checks the same
+# pattern.
+CONTROL_CHARACTERS = r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]"
+
 LINK_REL = "nofollow ugc noopener"
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")

@@ -3,10 +3,12 @@ with its errors, never a server error, and a comment is stored whole or not
 at all."""
 
 import itertools
+import re
 from urllib.parse import quote_from_bytes
 
 import pytest
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -98,11 +100,12 @@ def test_any_text_in_any_field_gets_a_clear_answer(client, article, lifted_limit
         assert "There is a problem with your comment" in response.content.decode()
 
 
-# What the form accepts: no NUL, and a name within its length limit once
-# any invalid UTF-8 is replaced.
+# What the form accepts: no control characters but tab and line breaks, and a
+# name within its length limit once any invalid UTF-8 is replaced.
+CONTROL_CHARACTERS = "".join(chr(code) for code in range(0xA0) if re.match(text.CONTROL_CHARACTERS, chr(code)))
 valid_text = st.lists(
     st.one_of(
-        st.characters(exclude_categories=(), exclude_characters="\x00"),
+        st.characters(exclude_categories=(), exclude_characters=CONTROL_CHARACTERS),
         st.sampled_from([piece for piece in TRICKY if "\x00" not in piece]),
     ),
     max_size=60,
@@ -173,6 +176,38 @@ def test_malformed_encodings_get_a_4xx_or_the_form(client, article, lifted_limit
     # generic() sends the bytes as they are, whatever charset the header claims.
     response = client.generic("POST", url_for(article), body, content_type=content_type)
     assert_whole_or_nothing(response, before)
+
+
+CONTROL_CHARACTER_ERROR = "Remove the invisible control characters"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Ada \x9b31m Reader"),
+        ("email", '"ada\x07"@example.org'),
+        ("body", "Ring \x07 the bell."),
+        ("body", "\x1b[31mRed\x1b[0m words."),
+        ("website", "\x07"),
+    ],
+)
+def test_a_control_character_in_any_field_gets_a_clear_error(client, article, comment_data, field, value):
+    response = client.post(url_for(article), {**comment_data, field: value})
+    assert response.status_code == 400
+    assert CONTROL_CHARACTER_ERROR in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_refused_for_a_control_character_is_given_back_as_typed(client, article, comment_data):
+    response = client.post(url_for(article), {**comment_data, "body": "\x1b[31mRed\x1b[0m words."})
+    assert "\x1b[31mRed\x1b[0m words.</textarea>" in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["name", "email", "body"])
+def test_the_database_refuses_a_control_character_in_any_text_it_stores(article, field):
+    values = {"name": "Ada", "email": "ada@example.org", "body": "Hello.", field: "Ring\x07"}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Comment.objects.create(article=article, **values)
 
 
 def test_nul_in_a_comment_gets_a_clear_error(client, article, comment_data):

@@ -7,6 +7,8 @@ import html5lib
 import pytest
 from django.urls import reverse
 
+from comments import text
+from comments.feeds import LatestCommentsFeed
 from comments.models import Comment, Status
 from comments.moderation import approve, mark_spam, reject
 
@@ -137,6 +139,19 @@ def test_feed_lists_approved_comments_only(client, approved_comment, article):
 def test_feed_entries_name_the_author_without_an_email(client, approved_comment):
     author = feed_entries(client)[0].find("{http://www.w3.org/2005/Atom}author")
     assert [child.tag.split("}")[1] for child in author] == ["name"]
+
+
+def test_a_comment_stored_with_control_characters_is_in_the_feed_without_them(client, approved_comment, monkeypatch):
+    # Such a comment can only have been stored before the form and the database refused them.
+    approved_comment.name = "Pat\x07 Pending"
+    approved_comment.body = "Ring\x07 the \x1b[31mbell."
+    approved_comment.body_html = text.render(approved_comment.body)
+    monkeypatch.setattr(LatestCommentsFeed, "items", lambda feed: [approved_comment])
+    [entry] = feed_entries(client)
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert entry.findtext(f"{atom}title") == "Pat Pending on A test article"
+    assert entry.findtext(f"{atom}author/{atom}name") == "Pat Pending"
+    assert entry.findtext(f"{atom}summary") == "<p>Ring the [31mbell.</p>"
 
 
 def test_each_permalink_has_an_accessible_name_of_its_own(client, approved_comment):

@@ -1,4 +1,6 @@
-"""The move from per-section history to whole-article revisions keeps what was there."""
+"""Migrations keep what was there: the move from per-section history to
+whole-article revisions, and comments stored before control characters were
+refused."""
 
 import datetime
 
@@ -92,3 +94,44 @@ def test_editors_may_publish_after_the_migration(migrated_from_history):
     codenames = set(editors.permissions.values_list("codename", flat=True))
     assert {"publish_article", "change_draftsection"} <= codenames
     assert not codenames & {"change_section", "add_section", "delete_section"}
+
+
+COMMENTS_BEFORE = [("comments", "0009_body_constraint_named_without_its_number")]
+COMMENTS_AFTER = [("comments", "0010_reader_fields_without_control_characters")]
+
+
+@pytest.fixture
+def migrated_with_control_characters(transactional_db, django_db_serialized_rollback):
+    """A comment stored, control characters and all, before the database
+    refused them, then migrated on; afterwards the database is made whole again."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(COMMENTS_BEFORE)
+    apps = executor.loader.project_state(COMMENTS_BEFORE).apps
+    article = apps.get_model("articles", "Article").objects.create(title="T", slug="t", summary="S.", disclaimer="D.")
+    comment = apps.get_model("comments", "Comment").objects.create(
+        article=article,
+        name="Ann\x07",
+        email='"ann\x1b"@example.org',
+        email_key='"ann\x1b"@example.org',
+        body="Ring\x07 the \x1b[31mbell.",
+        body_html="<p>Ring\x07 the \x1b[31mbell.</p>",
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(COMMENTS_AFTER)
+    yield executor.loader.project_state(COMMENTS_AFTER).apps, comment.pk
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_comment_stored_with_control_characters_keeps_its_text_with_each_one_marked(
+    migrated_with_control_characters,
+):
+    apps, pk = migrated_with_control_characters
+    comment = apps.get_model("comments", "Comment").objects.get(pk=pk)
+    assert (comment.name, comment.email, comment.email_key, comment.body, comment.body_html) == (
+        "Ann\ufffd",
+        '"ann\ufffd"@example.org',
+        '"ann\ufffd"@example.org',
+        "Ring\ufffd the \ufffd[31mbell.",
+        "<p>Ring\ufffd the \ufffd[31mbell.</p>",
+    )

@@ -97,6 +97,13 @@ def test_an_empty_site_reply_is_refused_with_a_reason(moderator_client, approved
     assert not Comment.objects.filter(by_site_team=True).exists()
 
 
+def test_a_site_reply_with_a_control_character_is_refused_with_a_reason(moderator_client, approved_comment):
+    response = post_site_reply(moderator_client, approved_comment, body="Thank you\x07.")
+    assert response.status_code == 400
+    assert "Remove the invisible control characters" in response.content.decode()
+    assert not Comment.objects.filter(by_site_team=True).exists()
+
+
 def test_an_editor_given_the_permission_replies_to_published_comments(client, answering_editor, approved_comment):
     client.force_login(answering_editor)
     assert post_site_reply(client, approved_comment).status_code == 302

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from . import replies, spam, text
-from .models import Comment
+from .models import SITE_TEAM_NAME, Comment
 
 
 class Partial(LayoutObject):
@@ -30,6 +30,17 @@ def refuse_control_characters(value):
             "Remove the invisible control characters (such as escape codes pasted from a terminal).",
             code="control_characters",
         )
+
+
+def signs_as_the_site(name):
+    """Whether a name is the site team's or the site's own, folded as the
+    blocklist folds text (so no look-alike letter or invisible character
+    disguises it) and without spaces or punctuation."""
+
+    def folded(value):
+        return re.sub(r"[\W_]", "", spam.for_matching(value))
+
+    return folded(name) in {folded(SITE_TEAM_NAME), folded(settings.SITE_NAME)} - {""}
 
 
 def clean_body(value):
@@ -148,6 +159,14 @@ class CommentForm(forms.ModelForm):
     def body_over_limit(self):
         return max(0, self.body_length - text.MAX_LENGTH)
 
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if signs_as_the_site(name):
+            raise forms.ValidationError(
+                "That name is reserved for the site team. Please sign with your own name.", code="reserved"
+            )
+        return name
+
     def clean_body(self):
         return clean_body(self.cleaned_data["body"])
 
@@ -204,7 +223,7 @@ class SiteReplyForm(forms.Form):
         label="Reply as the site team",
         strip=False,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 40}),
-        help_text=f"Published at once, signed “Site team”. Up to {text.MAX_LENGTH} characters.",
+        help_text=f"Published at once, signed “{SITE_TEAM_NAME}”. Up to {text.MAX_LENGTH} characters.",
         error_messages={"required": "Enter your reply."},
     )
 

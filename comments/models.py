@@ -304,10 +304,16 @@ class DeliveryAttempt(models.Model):
 
 
 class EmailOptOut(models.Model):
-    """An address that asked for no more comment emails. Kept as a hash, so
-    the list of people who unsubscribed holds no addresses."""
+    """An address that asked for no more comment emails. Kept as a keyed hash,
+    so the list of people who unsubscribed holds no addresses and no digest
+    anyone could match against guessed ones."""
 
-    address_hash = models.CharField(max_length=64, unique=True)
+    address_hash = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text="An HMAC of the address's SHA-256 under a key derived from SECRET_KEY, or from one of "
+        "SECRET_KEY_FALLBACKS if it was recorded before the key was rotated.",
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

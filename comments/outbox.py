@@ -18,6 +18,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .models import Comment, DeliveryAttempt, EmailOptOut, OutboundEmail
 
@@ -32,7 +33,11 @@ DECISION_KINDS = (Kind.PUBLICATION_NOTICE, Kind.REPLY_NOTICE)
 # A sender that dies mid-send leaves its claim; another takes the row over
 # after this long (well past any SMTP timeout).
 CLAIM_SECONDS = 300
-UNSUBSCRIBE_SALT = "comments.unsubscribe"
+OPT_OUT_SALT = "comments.opt-out"
+UNSUBSCRIBE_SALT = "comments.unsubscribe.keyed"
+# Links in emails sent before addresses were keyed carry the address's plain
+# SHA-256, signed with this salt.
+PLAIN_UNSUBSCRIBE_SALT = "comments.unsubscribe"
 
 
 def single_line(value, limit=200):
@@ -43,8 +48,27 @@ def single_line(value, limit=200):
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
-def address_hash(address):
+def keyed(digest, secret=None):
+    """An HMAC of an address's plain SHA-256 under a key derived from `secret`
+    (SECRET_KEY unless given): without the key no one can find the address
+    by hashing guesses, and a list of plain digests can be keyed as it is."""
+    return salted_hmac(OPT_OUT_SALT, digest, secret=secret, algorithm="sha256").hexdigest()
+
+
+def _plain_digest(address):
     return hashlib.sha256(address.strip().casefold().encode()).hexdigest()
+
+
+def address_hash(address):
+    """The address as the opt-out list and unsubscribe links hold it."""
+    return keyed(_plain_digest(address))
+
+
+def address_hashes(address):
+    """Every hash the address may be held under: with SECRET_KEY and with each
+    key it replaced (SECRET_KEY_FALLBACKS), so rotating the key loses no opt-out."""
+    digest = _plain_digest(address)
+    return [keyed(digest, secret) for secret in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)]
 
 
 def unsubscribe_url(address):
@@ -53,7 +77,7 @@ def unsubscribe_url(address):
 
 
 def opted_out(address):
-    return EmailOptOut.objects.filter(address_hash=address_hash(address)).exists()
+    return EmailOptOut.objects.filter(address_hash__in=address_hashes(address)).exists()
 
 
 def unsubscribe_digest(token):
@@ -62,6 +86,10 @@ def unsubscribe_digest(token):
     try:
         return signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
+        pass
+    try:
+        return keyed(signing.loads(token, salt=PLAIN_UNSUBSCRIBE_SALT))
+    except signing.BadSignature:
         return None
 
 
@@ -69,7 +97,7 @@ def unsubscribe(digest):
     """Stop every comment email to the address with this hash, waiting ones included."""
     with transaction.atomic():
         EmailOptOut.objects.get_or_create(address_hash=digest)
-        waiting = [email.pk for email in OutboundEmail.objects.unsent() if address_hash(email.to) == digest]
+        waiting = [email.pk for email in OutboundEmail.objects.unsent() if digest in address_hashes(email.to)]
         OutboundEmail.objects.filter(pk__in=waiting).update(cancelled_at=timezone.now())
 
 

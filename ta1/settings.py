@@ -47,6 +47,9 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production.")
     SECRET_KEY = local_secret_key()
+# Keys SECRET_KEY replaced: what they signed still verifies, and the comment
+# opt-outs they keyed still match (comments/outbox.py).
+SECRET_KEY_FALLBACKS = env.items("SECRET_KEY_FALLBACKS")
 
 DEBUG = env.boolean("DEBUG", default=False) and not PRODUCTION
 

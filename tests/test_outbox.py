@@ -2,15 +2,17 @@
 delay, an email is marked sent only once the mail server took it, headers cannot be broken
 by content, and every email can be unsubscribed from without signing in."""
 
+import hashlib
 import io
 import logging
 import socket
+import zlib
 from datetime import timedelta
 from email.header import decode_header, make_header
 from urllib.parse import urlsplit
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -219,3 +221,62 @@ def test_a_forged_unsubscribe_link_is_refused(client, db):
     response = client.post(reverse("comments:unsubscribe", kwargs={"token": "forged"}))
     assert response.status_code == 404
     assert not EmailOptOut.objects.exists()
+
+
+def plain_digest(address):
+    return hashlib.sha256(address.encode()).hexdigest()
+
+
+def readable_part(token):
+    """What anyone holding a link can read of its token: a signed value is
+    only base64 (zlib-compressed after a leading dot), not encrypted."""
+    payload = token.split(":")[0]
+    data = signing.b64_decode(payload.lstrip(".").encode())
+    return (zlib.decompress(data) if payload.startswith(".") else data).decode()
+
+
+def test_the_opt_out_list_holds_no_plain_digest_of_the_address(client, db):
+    client.post(unsubscribe_path("pat@example.org"))
+    assert EmailOptOut.objects.get().address_hash != plain_digest("pat@example.org")
+
+
+def test_the_unsubscribe_link_carries_no_plain_digest_of_the_address():
+    token = unsubscribe_path("pat@example.org").rstrip("/").rsplit("/", 1)[1]
+    assert plain_digest("pat@example.org") not in readable_part(token)
+
+
+@pytest.fixture
+def rotated_key(settings, db):
+    """Rotate SECRET_KEY the way Django documents: the old key moves to SECRET_KEY_FALLBACKS."""
+
+    def _rotate():
+        settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+        settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+
+    return _rotate
+
+
+def test_an_address_stays_opted_out_after_the_key_is_rotated(client, rotated_key):
+    client.post(unsubscribe_path("pat@example.org"))
+    rotated_key()
+    assert outbox.opted_out("PAT@example.org")
+
+
+def test_a_link_made_before_the_key_was_rotated_still_unsubscribes(client, rotated_key):
+    path = unsubscribe_path("pat@example.org")
+    rotated_key()
+    assert b"You are unsubscribed" in client.post(path).content
+    assert outbox.opted_out("pat@example.org")
+
+
+def test_an_opt_out_made_after_the_key_was_rotated_uses_the_new_key(client, rotated_key):
+    rotated_key()
+    client.post(unsubscribe_path("pat@example.org"))
+    assert EmailOptOut.objects.get().address_hash == outbox.address_hash("pat@example.org")
+
+
+def test_a_link_from_before_opt_outs_were_keyed_still_unsubscribes(client, db):
+    token = signing.dumps(plain_digest("pat@example.org"), salt="comments.unsubscribe", compress=True)
+    response = client.post(reverse("comments:unsubscribe", kwargs={"token": token}))
+    assert b"You are unsubscribed" in response.content
+    assert outbox.opted_out("pat@example.org")

@@ -1,0 +1,53 @@
+"""Migrations of the comments app keep what was there."""
+
+import hashlib
+
+import pytest
+from django.db import connection
+from django.db.migrations.exceptions import IrreversibleError
+from django.db.migrations.executor import MigrationExecutor
+
+from comments import outbox
+from comments.models import EmailOptOut
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+BEFORE_KEYED_OPT_OUTS = ("comments", "0010_reader_fields_without_control_characters")
+
+
+def migrate_to(target):
+    executor = MigrationExecutor(connection)
+    executor.migrate([target])
+    return executor.loader.project_state([target]).apps
+
+
+def migrate_to_latest():
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def opted_out_before_keying():
+    """An address on the opt-out list as it was kept before: its plain SHA-256."""
+    apps = migrate_to(BEFORE_KEYED_OPT_OUTS)
+    address = "Pat@Example.org"
+    plain = hashlib.sha256(address.strip().casefold().encode()).hexdigest()
+    apps.get_model("comments", "EmailOptOut").objects.create(address_hash=plain)
+    migrate_to_latest()
+    return address, plain
+
+
+def test_an_address_opted_out_before_the_keying_is_still_opted_out(opted_out_before_keying):
+    address, _ = opted_out_before_keying
+    assert outbox.opted_out(address)
+
+
+def test_the_keying_leaves_no_plain_digest(opted_out_before_keying):
+    _, plain = opted_out_before_keying
+    assert list(EmailOptOut.objects.values_list("address_hash", flat=True)) != [plain]
+    assert EmailOptOut.objects.count() == 1
+
+
+def test_going_back_before_the_keying_is_refused_while_it_would_lose_opt_outs(opted_out_before_keying):
+    with pytest.raises(IrreversibleError):
+        migrate_to(BEFORE_KEYED_OPT_OUTS)

@@ -17,14 +17,14 @@ times, as cheaply as the database allows while never being stale:
   is used on SQLite whether or not Redis is configured.
 - Redis (REDIS_URL, on another database): a token kept there is replaced
   after every commit that moves a version (and every article save); while it
-  stands still the article read last is current. It is read with redis-py
-  directly: through Django's cache the one GET cost a worker about 230 us of
-  CPU, a third of a cached page's whole request.
+  stands still the article read last is current. While Redis fails, the
+  database is read every time (ta1/redis_outage.py). The token is read with
+  redis-py directly: through Django's cache the one GET cost a worker about
+  230 us of CPU, a third of a cached page's whole request.
 - PostgreSQL alone: the query, every time.
 """
 
 import functools
-import logging
 import threading
 import uuid
 
@@ -33,9 +33,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Article
+from ta1.redis_outage import outage
 
-logger = logging.getLogger(__name__)
+from .models import Article
 
 TOKEN_KEY = "ta1:article-version-token"
 
@@ -129,13 +129,9 @@ class RedisCheck:
 
     def __init__(self, client=None):
         # No connection until the first command, so a master process that
-        # imports this before forking its workers shares none with them. A
-        # Redis that stops answering costs a request a second at most: the
-        # page is then read from the database (published()).
+        # imports this before forking its workers shares none with them.
         self.client = (
-            client
-            if client is not None
-            else redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+            client if client is not None else redis.Redis.from_url(settings.REDIS_URL, **settings.REDIS_CLIENT_OPTIONS)
         )
         self.articles = {}
         self.lock = threading.Lock()
@@ -149,10 +145,8 @@ class RedisCheck:
         return token
 
     def published(self, slug):
-        try:
-            token = self.token()
-        except Exception:
-            logger.exception("Could not read the article version token; reading the database")
+        token = outage.attempt("read the article version token", self.token)
+        if token is None:
             return query(slug)
         remembered = self.articles.get(slug)
         if remembered is not None and remembered[0] == token:
@@ -163,10 +157,7 @@ class RedisCheck:
         return article
 
     def changed(self):
-        try:
-            self.client.set(TOKEN_KEY, uuid.uuid4().hex)
-        except Exception:
-            logger.exception("Could not replace the article version token")
+        outage.attempt("replace the article version token", self.client.set, TOKEN_KEY, uuid.uuid4().hex)
 
 
 def make_check(kind):

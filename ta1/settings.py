@@ -191,12 +191,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 HEALTHZ_MIN_FREE_MB = env.integer("HEALTHZ_MIN_FREE_MB", 50, unit="a number of megabytes")
 
 REDIS_URL = env.string("REDIS_URL")
+# Every Redis client the site makes (this cache, the version check's in
+# articles/versions.py) gives up after a second: Redis only spares work, and
+# the site carries on without it (ta1/redis_outage.py).
+REDIS_CLIENT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ta1",
+            "OPTIONS": REDIS_CLIENT_OPTIONS,
         }
     }
 else:

@@ -15,6 +15,7 @@ from comments.models import Comment, Status
 from comments.moderation import approve
 from comments.outbox import send_due
 from ta1.pages.shared import local_pages
+from ta1.redis_outage import outage
 
 # Every test must check something: see assertion_count.py.
 pytest_plugins = ["assertion_count"]
@@ -138,7 +139,9 @@ def moderator_client(client, moderator):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Pages are kept in the cache and in each process: no test may inherit another's.
+    # Pages are kept in the cache and in each process: no test may inherit
+    # another's, nor the Redis outage another met.
+    outage.until = 0.0
     cache.clear()
     local_pages.pages.clear()
 

@@ -32,6 +32,7 @@ from django.http import (
 )
 
 from articles import versions
+from ta1.redis_outage import outage
 
 from .rendering import comment_paginator, page_context, render_page
 
@@ -120,11 +121,16 @@ def page_key(article, number):
     return f"article-page:{RELEASE}:{versions.version(article)}:{number}"
 
 
+def _keep(key, page):
+    """Share the page with every process if the cache takes it; if not, the cost is another render."""
+    outage.attempt("keep a page in the cache", cache.set, key, page, settings.PAGE_CACHE_SECONDS)
+
+
 def stored_page(article, number, key):
     """The page for this version and comment page (`key`), rendered at most once; None if out of range."""
     page = local_pages.get(key)
     if page is None:
-        page = cache.get(key)
+        page = outage.attempt("read a page from the cache", cache.get, key)
         if page is None:
             paginator = comment_paginator(article)
             try:
@@ -133,7 +139,7 @@ def stored_page(article, number, key):
                 return None
             body = render_page(page_context(article, comment_page))
             page = Page(etag=hashlib.sha256(key.encode()).hexdigest()[:32], body=body)
-            cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+            _keep(key, page)
         local_pages.put(key, page)
     return page
 
@@ -149,7 +155,7 @@ def _encoded(page, key, request):
             compressed = compress(page.body)
             body = compressed if len(compressed) < len(page.body) else b""
             setattr(page, name, body)
-            cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+            _keep(key, page)
         if body:
             return body, name
     return page.body, None

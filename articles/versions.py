@@ -7,7 +7,8 @@ changes what readers see calls `moved()`, and nothing else moves the two times
 except an article's own save.
 
 `published(slug)` answers which published article a slug names, with those two
-times, as cheaply as the database allows while never being stale:
+times, as cheaply as the database allows while never being stale (with Redis,
+never by more than REREAD_SECONDS):
 
 - SQLite: `PRAGMA data_version` on the connection changes only when another
   connection has committed, and the connection's own `total_changes` counts
@@ -17,16 +18,21 @@ times, as cheaply as the database allows while never being stale:
   is used on SQLite whether or not Redis is configured.
 - Redis (REDIS_URL, on another database): a token kept there is replaced
   after every commit that moves a version (and every article save); while it
-  stands still the article read last is current. While Redis fails, the
-  database is read every time (ta1/redis_outage.py). The token is read with
-  redis-py directly: through Django's cache the one GET cost a worker about
-  230 us of CPU, a third of a cached page's whole request.
+  stands still the article read last is current. Redis is only a cache and
+  may lose that write (stopped, stuck, full), so the token only spares
+  queries in between: each process reads an article again at least every
+  REREAD_SECONDS whatever the token says, which bounds how late any change
+  shows. While Redis fails, the database is read every time
+  (ta1/redis_outage.py). The token is read with redis-py directly: through
+  Django's cache the one GET cost a worker about 230 us of CPU, a third of a
+  cached page's whole request.
 - PostgreSQL alone: the query, every time.
 """
 
 import functools
 import threading
 import uuid
+from time import monotonic
 
 import redis
 from django.conf import settings
@@ -38,6 +44,9 @@ from ta1.redis_outage import outage
 from .models import Article
 
 TOKEN_KEY = "ta1:article-version-token"
+# The longest a process serves an article it read under a token Redis still
+# holds, in case Redis lost the write that replaced it.
+REREAD_SECONDS = 1
 
 
 def version(article):
@@ -148,16 +157,23 @@ class RedisCheck:
         token = outage.attempt("read the article version token", self.token)
         if token is None:
             return query(slug)
+        # Taken before the query: a commit landing during it is read again in time.
+        now = monotonic()
         remembered = self.articles.get(slug)
-        if remembered is not None and remembered[0] == token:
-            return remembered[1]
+        if remembered is not None and remembered[0] == token and now - remembered[1] < REREAD_SECONDS:
+            return remembered[2]
         article = query(slug)
         with self.lock:
-            self.articles[slug] = (token, article)
+            self.articles[slug] = (token, now, article)
         return article
 
     def changed(self):
-        outage.attempt("replace the article version token", self.client.set, TOKEN_KEY, uuid.uuid4().hex)
+        outage.attempt(
+            f"replace the article version token (other processes read the change within {REREAD_SECONDS} s)",
+            self.client.set,
+            TOKEN_KEY,
+            uuid.uuid4().hex,
+        )
 
 
 def make_check(kind):

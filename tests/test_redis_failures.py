@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from articles import versions
 from comments.models import Comment, Status
+from comments.moderation import approve
 
 REDIS_SERVER = "/usr/bin/redis-server"
 
@@ -72,6 +73,26 @@ def redis_server(tmp_path, settings):
     versions._check.cache_clear()
 
 
+class Clock:
+    """The version check's clock, moved by hand."""
+
+    def __init__(self):
+        self.now = time.monotonic()
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(versions, "monotonic", clock)
+    return clock
+
+
 def article_page(client, article):
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
@@ -108,3 +129,14 @@ def test_with_redis_answering_no_one_readers_get_the_page_from_the_database(
 ):
     redis_server.pause()
     assert approved_comment.body in article_page(client, article)
+
+
+def test_an_approval_redis_refused_to_announce_shows_once_the_reread_bound_has_passed(
+    redis_server, clock, client, article, pending_comment, moderator, django_capture_on_commit_callbacks
+):
+    assert pending_comment.body not in article_page(client, article)
+    redis_server.refuse_writes()
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(pending_comment, by=moderator)
+    clock.advance(versions.REREAD_SECONDS)
+    assert pending_comment.body in article_page(client, article)

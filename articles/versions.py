@@ -17,12 +17,12 @@ never by more than REREAD_SECONDS):
   server and sees every write, even one made outside the application, so it
   is used on SQLite whether or not Redis is configured.
 - Redis (REDIS_URL, on another database): a token kept there is replaced
-  after every commit that moves a version (and every article save); while it
-  stands still the article read last is current. Redis is only a cache and
-  may lose that write (stopped, stuck, full), so the token only spares
-  queries in between: each process reads an article again at least every
-  REREAD_SECONDS whatever the token says, which bounds how late any change
-  shows. While Redis fails, the database is read every time
+  after every commit that moves a version (and every article save, and a
+  restore); while it stands still the article read last is current. Redis
+  is only a cache and may lose that write (stopped, stuck, full), so the token
+  only spares queries in between: each process reads an article again at
+  least every REREAD_SECONDS whatever the token says, which bounds how late
+  any change shows. While Redis fails, the database is read every time
   (ta1/redis_outage.py). The token is read with redis-py directly: through
   Django's cache the one GET cost a worker about 230 us of CPU, a third of a
   cached page's whole request.

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from articles import versions
+
 
 def _sqlite_path():
     return Path(connection.settings_dict["NAME"])
@@ -65,3 +67,6 @@ def restore(source):
         _postgres_command("pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", str(source))
     else:
         raise NotImplementedError(f"No restore for the {connection.vendor} database.")
+    # The restored versions may be older than what processes serving the site
+    # have read: have them read again.
+    versions.announce()

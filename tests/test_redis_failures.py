@@ -4,18 +4,23 @@ moderation carry on, and a change Redis failed to announce still shows within
 versions.REREAD_SECONDS. These run against a real redis-server of their own,
 on either database."""
 
+import os
 import subprocess
+import sys
 import time
 
 import pytest
 import redis
+from django.conf import settings as django_settings
 from django.urls import reverse
+from test_live_server import throwaway_database_url
 
 from articles import versions
 from comments.models import Comment, Status
 from comments.moderation import approve
 
 REDIS_SERVER = "/usr/bin/redis-server"
+ROOT = django_settings.BASE_DIR
 
 
 class RedisServer:
@@ -140,3 +145,23 @@ def test_an_approval_redis_refused_to_announce_shows_once_the_reread_bound_has_p
         approve(pending_comment, by=moderator)
     clock.advance(versions.REREAD_SECONDS)
     assert pending_comment.body in article_page(client, article)
+
+
+def manage(env, *args):
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300
+    )
+
+
+def test_a_restore_makes_every_process_read_the_article_again(
+    redis_server, clock, article, tmp_path, django_assert_num_queries
+):
+    check = versions._check()
+    check.published(article.slug)
+    with throwaway_database_url(tmp_path, "restored") as database_url:
+        env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_server.url}
+        env["ARTICLE_VERSION_CHECK"] = "redis"
+        manage(env, "backup", str(tmp_path / "ta1.backup"))
+        manage(env, "restore", str(tmp_path / "ta1.backup"), "--noinput")
+    with django_assert_num_queries(1):
+        check.published(article.slug)

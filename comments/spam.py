@@ -174,12 +174,17 @@ def over_rate_limit(ip_digest, *, now):
     return recent[settings.COMMENTS_RATE_LIMIT - 1 :].exists()
 
 
-def earlier_copy(article, email, body, *, now):
-    """The comment this one repeats, if the same text from the same address for
-    the same article arrived within the duplicate window (a resubmitted form or
-    a double click), or None."""
+def earlier_copy(article, email, body, *, now, among):
+    """The comment this one repeats, if one of `among` (the pks of the
+    comments this browser sent) is the same text from the same address for
+    the same article within the duplicate window (a resubmitted form or a
+    double click), or None."""
+    if not among:
+        return None
     since = now - timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW)
-    return Comment.objects.by_email(email).filter(article=article, body=body, created_at__gte=since).first()
+    return (
+        Comment.objects.by_email(email).filter(pk__in=among, article=article, body=body, created_at__gte=since).first()
+    )
 
 
 def serialise(*keys):

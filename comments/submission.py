@@ -7,23 +7,22 @@ already stored, and concurrent submissions take turns (spam.serialise), so a
 count or a claim can never be lost between processes or to a restart; a
 transaction that fails releases its claim with everything else.
 
-A resubmission is answered as a new comment would be, with a receipt for the
-commenter's own page. Only the browser that sent the earlier comment (its
-signed cookie says so) gets that comment's receipt: anyone can type another
-person's address and text, so any other gets a receipt carrying only what it
-sent itself.
+The duplicate check looks only at the comments this browser sent (a signed
+cookie names them): a resubmitted form or a double click lands on the first
+comment's page. Anyone can type another person's address and text, so from
+any other browser the same text is a new comment like any other, answered
+with its own receipt, and nothing about the earlier one is revealed.
 """
 
 import enum
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from . import moderation, replies, spam, text
+from . import moderation, spam, text
 from .forms import CommentForm
 from .models import Comment
 
@@ -32,16 +31,13 @@ RECEIPT_SALT = "comments.receipt"
 # Long enough to read the page after sending and reload it; short because it
 # names the commenter's own comment.
 RECEIPT_SECONDS = 3600
-# gunicorn refuses a request line longer than 4094 bytes (limit_request_line):
-# this leaves room for the rest of the receipt page's address.
-LONGEST_RECEIPT = 3800
 SENT_COOKIE = "comments_sent"
 SENT_SALT = "comments.sent"
 
 
 class Outcome(enum.Enum):
     RECEIVED = "received"  # stored (pending or held as spam)
-    REPEATED = "repeated"  # the same text from the same address within the duplicate window; nothing stored
+    REPEATED = "repeated"  # this browser sent the same text from the same address lately; nothing stored
     INVALID = "invalid"  # the form has errors to show; nothing stored
     RATE_LIMITED = "rate_limited"  # too many from this address; nothing stored
 
@@ -50,7 +46,7 @@ class Outcome(enum.Enum):
 class Submission:
     outcome: Outcome
     form: CommentForm
-    # The comment stored, or the earlier one a resubmission from the same browser repeats.
+    # The comment stored, or the earlier one this browser's resubmission repeats.
     comment: Comment | None = None
 
 
@@ -64,9 +60,9 @@ def submit(*, article, data, client_ip, user_agent, sent_here=()):
     with transaction.atomic():
         spam.serialise(f"address:{ip_digest}", f"text:{article.pk}:{text.email_key(email)}:{body}")
         now = timezone.now()
-        earlier = spam.earlier_copy(article, email, body, now=now)
+        earlier = spam.earlier_copy(article, email, body, now=now, among=sent_here)
         if earlier is not None:
-            return Submission(Outcome.REPEATED, form, earlier if earlier.pk in sent_here else None)
+            return Submission(Outcome.REPEATED, form, earlier)
         if spam.over_rate_limit(ip_digest, now=now):
             return Submission(Outcome.RATE_LIMITED, form)
         comment = form.save(commit=False)
@@ -82,53 +78,15 @@ def receipt(comment):
     return signing.dumps(comment.pk, salt=RECEIPT_SALT, compress=True)
 
 
-def receipt_for(submission):
-    """The receipt a received or repeated submission is answered with: its
-    comment's, or, for a resubmission from another browser, one that carries
-    what this request sent and names no comment. A text too long for an
-    address is left out of it; the page then only thanks the sender."""
-    if submission.comment is not None:
-        return receipt(submission.comment)
-    data = submission.form.cleaned_data
-    sent = {
-        "article": submission.form.article.pk,
-        "name": data["name"],
-        "body": data["body"],
-        "reply_to": data["reply_to"].pk if data["reply_to"] else None,
-        "at": int(timezone.now().timestamp()),
-    }
-    value = signing.dumps(sent, salt=RECEIPT_SALT, compress=True)
-    if len(value) > LONGEST_RECEIPT:
-        value = signing.dumps({**sent, "body": ""}, salt=RECEIPT_SALT, compress=True)
-    return value
-
-
 def received_comment(value, *, article):
-    """The comment a receipt names, if it is valid, recent and for `article`
-    (for a receipt carrying what was sent, an unsaved one); else None."""
+    """The comment a receipt names, if it is valid, recent and for `article`; else None."""
     try:
-        named = signing.loads(value, salt=RECEIPT_SALT, max_age=RECEIPT_SECONDS)
+        pk = signing.loads(value, salt=RECEIPT_SALT, max_age=RECEIPT_SECONDS)
     except signing.BadSignature:
         return None
-    if isinstance(named, dict):
-        return _as_sent(named) if named["article"] == article.pk else None
-    if not isinstance(named, int):
+    if not isinstance(pk, int):
         return None
-    return Comment.objects.filter(pk=named, article=article).first()
-
-
-def _as_sent(sent):
-    comment = Comment(
-        article_id=sent["article"],
-        name=sent["name"],
-        body=sent["body"],
-        body_html=text.render(sent["body"]),
-        created_at=datetime.fromtimestamp(sent["at"], tz=UTC),
-    )
-    answering = sent["reply_to"] and Comment.objects.public().filter(pk=sent["reply_to"]).first()
-    if answering:
-        replies.place(comment, answering=answering)
-    return comment
+    return Comment.objects.filter(pk=pk, article=article).first()
 
 
 def sent_here(request):

@@ -17,7 +17,7 @@ from ta1.responses import private
 from . import outbox, replies, spam
 from .forms import CommentForm, SiteReplyForm
 from .models import MODERATE_PERMISSION, REPLY_AS_SITE_PERMISSION, Comment, Status
-from .submission import Outcome, receipt_for, remember_sent, sent_here, submit
+from .submission import Outcome, receipt, remember_sent, sent_here, submit
 
 
 @cross_origin_protection
@@ -33,10 +33,12 @@ def post_comment(request, slug):
         data=request.POST,
         client_ip=spam.client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        sent_here=sent.keys(),
+        sent_here=list(sent),
     )
     if result.outcome in (Outcome.RECEIVED, Outcome.REPEATED):
-        own_page = reverse("articles:comment_received", kwargs={"slug": article.slug, "receipt": receipt_for(result)})
+        own_page = reverse(
+            "articles:comment_received", kwargs={"slug": article.slug, "receipt": receipt(result.comment)}
+        )
         response = redirect(f"{own_page}#comment-message")
         if result.outcome is Outcome.RECEIVED:
             remember_sent(response, request=request, sent=sent, comment=result.comment)

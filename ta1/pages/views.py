@@ -40,9 +40,8 @@ def comment_received(request, slug, receipt):
         return redirect(f"{article.get_absolute_url()}#comments")
     # Their comment in place until a moderator decides; one held as spam
     # waits for review too, as far as the reader is told. An approved one is
-    # in the list already, a rejected one is not shown as waiting, and a
-    # resent text too long to carry in its receipt is not shown at all.
-    waiting = comment if comment.body and comment.status in (Status.PENDING, Status.SPAM) else None
+    # in the list already, and a rejected one is not shown as waiting.
+    waiting = comment if comment.status in (Status.PENDING, Status.SPAM) else None
     return render_article_page(request, article, pending_comment=waiting, message=THANKS)
 
 

@@ -3,10 +3,12 @@ with a crash (500) instead of a refusal.
 
 Every ModelAdmin registered on the site, ours and contrib.auth's alike, gets
 the guards, so a staff member editing a URL by hand meets a 4xx or the
-admin's own "invalid lookup" redirect, never a server error.
+admin's own "invalid lookup" redirect, never a server error. A list runs
+only the lookups its filters and date hierarchy offer.
 """
 
 from django.contrib import admin
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
@@ -19,9 +21,23 @@ class GuardedChangeList(ChangeList):
         # past 9999 overflows, and year 9999 overflows when its end is
         # computed. Both are a bad lookup, answered like any other.
         try:
-            return super().get_filters(request)
+            filters = super().get_filters(request)
         except (OverflowError, ValueError) as error:
             raise IncorrectLookupParameters(error) from error
+        except IncorrectLookupParameters as error:
+            # A lookup on a field the model lacks is one more the list does not offer.
+            if isinstance(error.__cause__, FieldDoesNotExist):
+                raise DisallowedModelAdminLookup(str(error)) from error
+            raise
+        # Django runs any lookup on a local field as sent, whether or not a
+        # list filter or the date hierarchy offers it: ?body__regex=(((( is a
+        # database error. The list's own links carry only what those offer,
+        # so whatever is left over is refused (400), never run.
+        _, _, lookups, _, _ = filters
+        unoffered = lookups.keys() & self.get_filters_params().keys()
+        if unoffered:
+            raise DisallowedModelAdminLookup(f"This list offers no filter by {', '.join(sorted(unoffered))}.")
+        return filters
 
     def get_results(self, request):
         # SQLite cannot take an integer past 64 bits (?article__exact=9999…),

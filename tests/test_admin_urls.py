@@ -3,13 +3,17 @@ they type into it: every list, change page, history and popup of every model,
 for every staff role, with filters and parameters at their extremes."""
 
 import contextlib
+import html
+import re
 
 import pytest
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, TextField
 from django.urls import NoReverseMatch, reverse
 
+from comments.models import Comment
 from comments.moderation import approve, mark_spam
 
 HUGE = "99999999999999999999"
@@ -118,3 +122,37 @@ def test_no_admin_url_answers_with_a_server_error(client, request, objects, role
         if status >= 500:
             failures.append(f"{status} {path}")
     assert not failures, "\n".join(failures)
+
+
+def _text_fields(model):
+    return [field.name for field in model._meta.concrete_fields if isinstance(field, (CharField, TextField))]
+
+
+def _changelist(model):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
+def test_a_lookup_the_list_does_not_offer_is_refused_with_the_sites_400_page(client, superuser, objects, model):
+    client.force_login(superuser)
+    client.raise_request_exception = False
+    for name in _text_fields(model):
+        response = client.get(f"{_changelist(model)}?{name}__regex=((((")
+        assert response.status_code == 400, name
+        assert "Your request could not be read" in response.content.decode()
+
+
+def test_a_lookup_on_a_field_the_model_lacks_is_refused(client, superuser):
+    client.force_login(superuser)
+    assert client.get(reverse("admin:comments_comment_changelist"), {"no_such_field": "1"}).status_code == 400
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
+def test_every_link_a_list_offers_opens_it(client, superuser, objects, model):
+    client.force_login(superuser)
+    changelist = _changelist(model)
+    page = client.get(changelist, {"status__exact": "all"} if model is Comment else {}).content.decode()
+    links = {html.unescape(query) for query in re.findall(r'href="(\?[^"]*)"', page)}
+    assert links
+    failures = [query for query in sorted(links) if client.get(changelist + query).status_code != 200]
+    assert not failures

@@ -109,7 +109,8 @@ MIDDLEWARE = [
     "ta1.middleware.PermissionsPolicyMiddleware",
     "ta1.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # whitenoise, choosing a file's coding as the article page does (ta1/compression.py).
+    "ta1.compression.WhiteNoiseMiddleware",
     # Before anything reads the query or the form, the shared page included.
     "ta1.middleware.UnreadableRequestMiddleware",
     # The shared article page, served before sessions, authentication and CSRF (see ta1/pages/).

@@ -190,6 +190,34 @@ def test_the_page_is_compressed_for_clients_that_accept_it(client, article, acce
     assert response["ETag"] != page(client, article)["ETag"]
 
 
+@pytest.mark.parametrize(
+    ("accept", "encoding"),
+    [
+        ("br;q=0", None),
+        ("gzip, br;q=0", "gzip"),
+        ("gzip;q=0, br;q=0", None),
+        ("br, gzip", "br"),
+        ("gzip;q=1, br;q=0.5", "gzip"),
+        ("gzip;q=0.5, identity", None),
+        ("*", "br"),
+        ("*;q=0", None),
+        ("br;q=0, *", "gzip"),
+        ("identity;q=0", None),
+        ("BR;Q=0, GZip", "gzip"),
+        ("x-gzip", "gzip"),
+        ("br;q=abc, gzip", "gzip"),
+        ("br;q=2", None),
+        ("br;;q=, ,;q=1", None),
+        ("", None),
+    ],
+)
+def test_the_page_is_sent_in_the_coding_the_client_weighs_highest(client, article, accept, encoding):
+    response = page(client, article, accept_encoding=accept)
+    assert response.status_code == 200
+    assert response.get("Content-Encoding") == encoding
+    assert response["Vary"] == "Accept-Encoding"
+
+
 def test_any_encoding_of_the_version_revalidates(client, article):
     etag = page(client, article, accept_encoding="br")["ETag"]
     assert page(client, article, accept_encoding="gzip", if_none_match=etag).status_code == 304

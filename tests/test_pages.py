@@ -1,8 +1,10 @@
 """The public pages: structure, metadata, search-engine files, error pages."""
 
+import gzip
 import json
 import re
 
+import brotli
 import html5lib
 import pytest
 from django.core.management import call_command
@@ -162,6 +164,35 @@ def test_hashed_static_files_are_served_compressed_with_a_long_cache_life(tmp_pa
     assert response["Content-Encoding"] == "br"
     max_age = int(re.search(r"max-age=(\d+)", response["Cache-Control"]).group(1))
     assert max_age >= 365 * 24 * 3600
+
+
+@pytest.fixture
+def compressed_stylesheet(tmp_path, settings):
+    """A static file with its gzip and Brotli copies, as collectstatic leaves them; its URL."""
+    settings.STATIC_ROOT = tmp_path
+    css = b"body { margin: 0; }\n" * 200
+    (tmp_path / "site.css").write_bytes(css)
+    (tmp_path / "site.css.gz").write_bytes(gzip.compress(css))
+    (tmp_path / "site.css.br").write_bytes(brotli.compress(css))
+    return f"{settings.STATIC_URL}site.css"
+
+
+@pytest.mark.parametrize(
+    ("accept", "encoding"),
+    [
+        ("gzip, br;q=0", "gzip"),
+        ("gzip;q=0, br;q=0", None),
+        ("br, gzip", "br"),
+        ("*;q=0", None),
+        ("identity;q=0", None),
+    ],
+)
+def test_static_files_are_sent_in_the_coding_the_client_weighs_highest(compressed_stylesheet, accept, encoding):
+    # A new client builds a new handler, whose whitenoise scans STATIC_ROOT afresh.
+    response = Client().get(compressed_stylesheet, headers={"Accept-Encoding": accept})
+    assert response.status_code == 200
+    assert response.get("Content-Encoding") == encoding
+    assert response["Vary"] == "Accept-Encoding"
 
 
 def test_the_contents_follow_the_lead_and_end_with_the_comments(article_html, loaded_article):

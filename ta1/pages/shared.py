@@ -32,6 +32,7 @@ from django.http import (
 )
 
 from articles import versions
+from ta1.compression import IDENTITY, preferred_codings
 from ta1.redis_outage import outage
 
 from .rendering import comment_paginator, page_context, render_page
@@ -72,10 +73,11 @@ class Page:
     br: bytes | None = None
 
 
-ENCODINGS = (
-    ("br", re.compile(r"\bbr\b"), lambda body: brotli.compress(body, mode=brotli.MODE_TEXT)),
-    ("gzip", re.compile(r"\bgzip\b"), lambda body: gzip.compress(body, compresslevel=9, mtime=0)),
-)
+# In the server's order of preference among codings a client weighs alike: the smaller first.
+COMPRESSORS = {
+    "br": lambda body: brotli.compress(body, mode=brotli.MODE_TEXT),
+    "gzip": lambda body: gzip.compress(body, compresslevel=9, mtime=0),
+}
 
 
 class NotCanonical(Exception):
@@ -146,13 +148,12 @@ def stored_page(article, number, key):
 
 def _encoded(page, key, request):
     """(body, encoding) for what the client accepts, compressing once per version."""
-    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
-    for name, pattern, compress in ENCODINGS:
-        if not pattern.search(accepted):
-            continue
+    for name in preferred_codings(request.headers.get("Accept-Encoding", ""), (*COMPRESSORS, IDENTITY)):
+        if name == IDENTITY:
+            break
         body = getattr(page, name)
         if body is None:
-            compressed = compress(page.body)
+            compressed = COMPRESSORS[name](page.body)
             body = compressed if len(compressed) < len(page.body) else b""
             setattr(page, name, body)
             _keep(key, page)

@@ -4,18 +4,26 @@ the event it tells of, and a sender outside the request delivers it.
 Nothing is lost when the mail server is down or a process is killed: a row
 stays unsent until the server accepted it, each attempt is recorded, and a
 failed one is retried later with a growing delay. Several senders may run at
-once (one beside each app server): each claims a row with a conditional
-update before sending it, so no two send the same row.
+once (one beside each app server): each claims a row just before sending it,
+for longer than any send can take, and no two take the same row. Claims are
+timed by the database's clock, so the hosts' clocks need not agree.
+
+What no outbox can rule out is a sender killed after the mail server accepted
+a message and before that was recorded: the message goes out again once the
+claim lapses, with the same Message-ID, so the receiving side can tell.
 """
 
 import hashlib
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.utils import DNS_NAME
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -30,9 +38,10 @@ Kind = OutboundEmail.Kind
 SENT_FIELDS = {Kind.PUBLICATION_NOTICE: "publication_notice_sent_at", Kind.REPLY_NOTICE: "reply_notice_sent_at"}
 # Emails that announce a moderation decision; undoing the decision cancels them.
 DECISION_KINDS = (Kind.PUBLICATION_NOTICE, Kind.REPLY_NOTICE)
-# A sender that dies mid-send leaves its claim; another takes the row over
-# after this long (well past any SMTP timeout).
-CLAIM_SECONDS = 300
+# COMMENTS_EMAIL_TIMEOUT bounds each step of a send (connect, greeting, EHLO,
+# MAIL, RCPT, DATA, the message and its reply), not the whole: a claim lasts
+# this many timeouts, longer than the slowest send that still succeeds.
+CLAIM_TIMEOUTS = 10
 OPT_OUT_SALT = "comments.opt-out"
 UNSUBSCRIBE_SALT = "comments.unsubscribe.keyed"
 # Links in emails sent before addresses were keyed carry the address's plain
@@ -132,6 +141,14 @@ def cancel_decision_emails(comment):
     )
 
 
+def message_id(email):
+    """The email's own Message-ID, the same however often it is sent: a
+    message resent after a sender died mid-send is recognisably the one the
+    mail server already took."""
+    host = urlsplit(settings.SITE_URL).hostname or str(DNS_NAME)
+    return f"<outbox-{email.pk}@{host}>"
+
+
 def build_message(email):
     """The message as it goes out. The subject was flattened when the email
     was written; it is flattened again here, so that no row, however it got
@@ -142,7 +159,11 @@ def build_message(email):
         single_line(email.subject),
         body,
         to=[single_line(email.to, limit=254)],
-        headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        headers={
+            "Message-ID": message_id(email),
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
 
 
@@ -152,52 +173,73 @@ def retry_delay(attempts):
     )
 
 
-def _claim(pk, now):
-    return OutboundEmail.objects.due(now).filter(pk=pk).update(due_at=now + timedelta(seconds=CLAIM_SECONDS)) == 1
+def claim_length():
+    return timedelta(seconds=settings.COMMENTS_EMAIL_TIMEOUT * CLAIM_TIMEOUTS)
+
+
+def _clock(now):
+    """What due times are compared with and claims measured from: the
+    database's clock, the one every sender shares; `now` when given."""
+    return Now() if now is None else now
+
+
+def _claim(now=None):
+    """Take the oldest due email for one send, or None when none is due. The
+    claim starts when it is taken, not when the pass began, so it holds for
+    the whole send however long the pass has run. On PostgreSQL a row another
+    sender is claiming is skipped, not waited for; the conditional update
+    alone keeps two senders from taking the same row on any database."""
+    clock = _clock(now)
+    while True:
+        with transaction.atomic():
+            due = OutboundEmail.objects.due(clock).order_by("due_at", "pk").select_for_update(skip_locked=True)
+            pk = due.values_list("pk", flat=True).first()
+            if pk is None:
+                return None
+            if OutboundEmail.objects.due(clock).filter(pk=pk).update(due_at=clock + claim_length()):
+                return OutboundEmail.objects.get(pk=pk)
 
 
 def _record(email, now, error=""):
+    at = timezone.now() if now is None else now
     with transaction.atomic():
-        DeliveryAttempt.objects.create(email=email, at=now, error=error)
+        DeliveryAttempt.objects.create(email=email, at=at, error=error)
         email.attempts += 1
         if not error:
-            email.sent_at = now
+            email.sent_at = at
             field = SENT_FIELDS.get(email.kind)
             if field:
-                Comment.objects.filter(pk=email.comment_id).update(**{field: now})
+                Comment.objects.filter(pk=email.comment_id).update(**{field: at})
         elif email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            email.failed_at = now
+            email.failed_at = at
             logger.error(
                 "Gave up on email %s (%s) after %d attempts", email.pk, email.get_kind_display(), email.attempts
             )
         else:
-            email.due_at = now + retry_delay(email.attempts)
+            email.due_at = _clock(now) + retry_delay(email.attempts)
         email.save(update_fields=("attempts", "sent_at", "failed_at", "due_at"))
 
 
 def send_due(*, now=None, limit=100):
-    """One pass: try every email that is due, oldest first. Returns
-    (sent, failed) counts."""
-    now = now or timezone.now()
+    """One pass: send up to `limit` emails that are due, oldest first, each
+    claimed just before it is sent. Returns (sent, failed) counts. `now`
+    stands in for the database's clock (tests)."""
     sent = failed = 0
-    pks = list(OutboundEmail.objects.due(now).order_by("due_at", "pk").values_list("pk", flat=True)[:limit])
-    if not pks:
-        return sent, failed
     # Opened by the first send, not here: a mail server that is down fails
     # that send, which is recorded and retried like any other failure.
     connection = get_connection(timeout=settings.COMMENTS_EMAIL_TIMEOUT)
     try:
-        for pk in pks:
-            if not _claim(pk, now):
-                continue
-            email = OutboundEmail.objects.get(pk=pk)
+        for _ in range(limit):
+            email = _claim(now)
+            if email is None:
+                break
             try:
                 if connection.send_messages([build_message(email)]) != 1:
                     raise RuntimeError("The mail backend did not accept the message.")
             except Exception as error:
                 # Whatever went wrong (refused connection, timeout, rejected
                 # address), the email stays in the outbox for the next try.
-                logger.warning("Could not send email %s (attempt %d): %r", pk, email.attempts + 1, error)
+                logger.warning("Could not send email %s (attempt %d): %r", email.pk, email.attempts + 1, error)
                 _record(email, now, error=repr(error))
                 failed += 1
                 _close(connection)

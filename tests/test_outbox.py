@@ -111,15 +111,26 @@ def test_the_sender_gives_up_after_the_last_attempt_and_says_so(
 
 def test_an_email_another_sender_has_claimed_is_not_sent_twice(published_notice, deliver, past_undo):
     at = timezone.now() + timedelta(seconds=past_undo)
-    assert outbox._claim(published_notice.pk, at)
+    assert outbox._claim(at) == published_notice
     assert deliver(after=past_undo) == (0, 0)
     assert mail.outbox == []
 
 
 def test_a_claim_left_by_a_sender_that_died_is_taken_over_later(published_notice, deliver, past_undo):
     at = timezone.now() + timedelta(seconds=past_undo)
-    outbox._claim(published_notice.pk, at)
-    assert deliver(after=past_undo + outbox.CLAIM_SECONDS) == (1, 0)
+    outbox._claim(at)
+    assert deliver(after=past_undo + outbox.claim_length().total_seconds()) == (1, 0)
+
+
+def test_a_claim_outlasts_the_smtp_timeout_of_every_step_of_a_send(settings):
+    settings.COMMENTS_EMAIL_TIMEOUT = 10
+    assert outbox.claim_length() >= timedelta(seconds=7 * 10)
+
+
+def test_each_email_carries_a_message_id_of_its_own_that_a_resend_repeats(published_notice, settings):
+    settings.SITE_URL = "https://ta1.example.org"
+    first, again = outbox.build_message(published_notice).message(), outbox.build_message(published_notice).message()
+    assert first["Message-ID"] == again["Message-ID"] == f"<outbox-{published_notice.pk}@ta1.example.org>"
 
 
 def test_send_outbox_makes_one_pass_and_reports_it(post_comment, moderators_with_email):

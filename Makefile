@@ -1,6 +1,9 @@
 # ta1: `make run` serves the site, `make test` runs the whole suite.
 SHELL := /bin/bash
 PORT ?= 8000
+# Links the site mails point at the port it is served on, unless SITE_URL
+# (set, and not empty) says otherwise.
+run dev: export SITE_URL := $(or $(SITE_URL),http://127.0.0.1:$(PORT))
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python

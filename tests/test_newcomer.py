@@ -80,6 +80,26 @@ def test_make_run_on_a_busy_port_says_so_in_one_line():
     )
 
 
+def site_urls_given(tmp_path, target, *args, **env):
+    """The SITE_URL each command of `make target` would be given: a shell
+    that runs nothing prints it instead."""
+    shell = tmp_path / "shell"
+    shell.write_text('#!/bin/sh\necho "SITE_URL=$SITE_URL"\n')
+    shell.chmod(0o755)
+    result = make(target, f"SHELL={shell}", *args, **env)
+    return {line for line in result.stdout.splitlines() if line.startswith("SITE_URL=")}
+
+
+@pytest.mark.parametrize("target", ["run", "dev"])
+def test_make_run_and_dev_mail_links_to_the_port_they_serve_on(tmp_path, target):
+    assert site_urls_given(tmp_path, target, "PORT=8123", SITE_URL="") == {"SITE_URL=http://127.0.0.1:8123"}
+
+
+def test_make_run_keeps_a_site_url_that_is_set(tmp_path):
+    given = site_urls_given(tmp_path, "run", "PORT=8123", SITE_URL="https://ta1.example.org")
+    assert given == {"SITE_URL=https://ta1.example.org"}
+
+
 def test_sample_comments_in_every_state_go_into_the_development_database(tmp_path):
     """As `make dev` runs it, whatever database the suite itself uses."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.dev.sqlite3'}"}

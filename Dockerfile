@@ -16,9 +16,10 @@ COPY requirements.lock ./
 RUN pip install -r requirements.lock
 
 COPY . .
-# Production settings insist on a key and hosts; collectstatic needs neither,
-# so placeholders serve for this one command and never reach the image.
-RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput --verbosity 0
+# Production settings insist on a key, hosts and the site's address;
+# collectstatic needs none of them, so placeholders serve for this one command
+# and never reach the image.
+RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost SITE_URL=https://localhost python manage.py collectstatic --noinput --verbosity 0
 
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin ta1
 USER ta1

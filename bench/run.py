@@ -413,6 +413,7 @@ def main():
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
         # Production otherwise, but plain HTTP on the loopback interface.
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_COOKIES": "0",

@@ -8,6 +8,10 @@ off). An unset or empty variable takes its default.
 
 import ipaddress
 import os
+import re
+import sys
+from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -31,12 +35,14 @@ def string(name, default=""):
 
 
 def choice(name, choices, default):
+    """One of `choices`, written in any case."""
     value = _raw(name)
     if value is None:
         return default
-    if value not in choices:
+    spellings = {option.lower(): option for option in choices}
+    if value.lower() not in spellings:
         raise SettingError(name, value, f"use one of {', '.join(choices)}")
-    return value
+    return spellings[value.lower()]
 
 
 def boolean(name, default=False):
@@ -63,6 +69,21 @@ def integer(name, default, *, minimum=0, unit="a whole number"):
     return number
 
 
+def url(name, default="", *, schemes, example):
+    """An address with one of `schemes` that names a host (a unix:// address
+    names a socket's path instead)."""
+    value = string(name, default)
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not (parts.path if parts.scheme == "unix" else parts.hostname):
+        # The message is printed and logged: never with a password in it.
+        shown = re.sub(r":[^:/@]*@", ":***@", value)
+        starts = " or ".join(f"{scheme}://" for scheme in schemes)
+        raise SettingError(name, shown, f"use an address starting with {starts}, e.g. {example}")
+    return value
+
+
 def items(name, default=""):
     """A comma-separated list."""
     return [item.strip() for item in string(name, default).split(",") if item.strip()]
@@ -79,3 +100,15 @@ def networks(name, default=""):
                 name, item, "use IP addresses or CIDR ranges such as 10.0.0.0/8, separated by commas"
             ) from None
     return result
+
+
+@contextmanager
+def one_line_refusals():
+    """Around a process's start (manage.py, ta1/wsgi.py, a server's own
+    configuration): a value the settings refuse ends the process with that
+    one line on stderr, instead of at the bottom of a traceback through
+    Django's start-up that buries it."""
+    try:
+        yield
+    except ImproperlyConfigured as refusal:
+        sys.exit(f"ta1 cannot start: {refusal}")

@@ -14,6 +14,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
+from django.utils.module_loading import import_string
 
 from . import env
 
@@ -191,7 +192,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # than this left: writes would soon fail.
 HEALTHZ_MIN_FREE_MB = env.integer("HEALTHZ_MIN_FREE_MB", 50, unit="a number of megabytes")
 
-REDIS_URL = env.string("REDIS_URL")
+REDIS_URL = env.url("REDIS_URL", schemes=("redis", "rediss", "unix"), example="redis://localhost:6379/0")
 # Every Redis client the site makes (this cache, the version check's in
 # articles/versions.py) gives up after a second: Redis only spares work, and
 # the site carries on without it (ta1/redis_outage.py).
@@ -266,6 +267,12 @@ EMAIL_HOST_USER = env.string("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env.string("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env.boolean("EMAIL_USE_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    # Django would refuse only when the first email is sent.
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS and EMAIL_USE_SSL are both on: turn one off (TLS for a server that upgrades the "
+        "connection, usually port 587; SSL for one that is encrypted from the start, usually port 465)."
+    )
 # Error mail is sent while the failed request waits; never let a slow mail
 # server hold it for long.
 EMAIL_TIMEOUT = env.integer("EMAIL_TIMEOUT", 10, minimum=1, unit="a number of seconds")
@@ -275,6 +282,12 @@ EMAIL_BACKEND = env.string(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if env.string("EMAIL_HOST") else CONSOLE_EMAIL_BACKEND,
 )
+try:
+    import_string(EMAIL_BACKEND)
+except ImportError:
+    raise env.SettingError(
+        "EMAIL_BACKEND", EMAIL_BACKEND, "use the import path of an email backend, e.g. " + CONSOLE_EMAIL_BACKEND
+    ) from None
 
 # Comments. Every threshold is read from the environment so that a load test
 # can lift it; README.md lists them.
@@ -320,7 +333,14 @@ OUTBOX_POLL_SECONDS = env.integer("OUTBOX_POLL_SECONDS", 5, minimum=1, unit="a n
 TRUSTED_PROXIES = [str(network) for network in env.networks("TRUSTED_PROXIES")]
 # The site's own address: links in emails, and the article page's canonical
 # address (never taken from a request, so every reader gets the same page).
-SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = env.url(
+    "SITE_URL",
+    "" if PRODUCTION else "http://127.0.0.1:8000",
+    schemes=("http", "https"),
+    example="https://ta1.example.org",
+)
+if PRODUCTION and not SITE_URL:
+    raise ImproperlyConfigured("SITE_URL must be set when DJANGO_ENV=production.")
 
 LOG_LEVEL = env.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "INFO")
 LOGGING = {

@@ -2,6 +2,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from . import env
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ta1.settings")
 
-application = get_wsgi_application()
+with env.one_line_refusals():
+    application = get_wsgi_application()

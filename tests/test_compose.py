@@ -101,6 +101,7 @@ def test_the_containers_start_command_serves_as_a_user_without_a_home(tmp_path):
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "localhost",
+        "SITE_URL": "https://ta1.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "STATIC_ROOT": str(tmp_path / "static"),
     }

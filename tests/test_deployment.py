@@ -34,7 +34,9 @@ LOOSENING = (
 
 def run_python(code_or_args, **env):
     environ = {
-        key: value for key, value in os.environ.items() if key not in LOOSENING + ("SECRET_KEY", "ALLOWED_HOSTS")
+        key: value
+        for key, value in os.environ.items()
+        if key not in LOOSENING + ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL")
     }
     environ.update(env)
     args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
@@ -45,6 +47,7 @@ PRODUCTION = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-0123456789",
     "ALLOWED_HOSTS": "ta1.example.org",
+    "SITE_URL": "https://ta1.example.org",
 }
 
 PRINT_SETTINGS = (
@@ -72,7 +75,7 @@ def test_local_mode_would_fail_the_deployment_checks():
     assert "security.W004" in result.stderr + result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"])
 def test_production_refuses_to_start_without_a_required_setting(missing):
     env = {name: value for name, value in PRODUCTION.items() if name != missing}
     result = run_python(["manage.py", "check"], **env)

@@ -42,6 +42,14 @@ def load_settings(**variables):
         ("COMMENTS_RATE_WINDOW", "0", "a number of seconds of at least 1"),
         ("TRUSTED_PROXIES", "10.0.0.0/33", "use IP addresses or CIDR ranges"),
         ("LOG_LEVEL", "verbose", "use one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+        ("REDIS_URL", "localhost:6379", "use an address starting with redis:// or rediss:// or unix://"),
+        ("SITE_URL", "ta1.example.org", "use an address starting with http:// or https://"),
+        ("SITE_URL", "https://", "use an address starting with http:// or https://"),
+        (
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.smpt.EmailBackend",
+            "use the import path of an email backend, e.g. django.core.mail.backends.console.EmailBackend",
+        ),
     ],
 )
 def test_a_mistyped_setting_stops_the_site_naming_the_variable_and_what_it_accepts(name, value, accepted):
@@ -58,6 +66,49 @@ def test_a_mistyped_gunicorn_setting_stops_gunicorn_at_start():
     assert "GUNICORN_THREADS='eight' is not accepted: use a number of threads of at least 1" in started.stderr
 
 
+def test_a_refused_redis_address_does_not_show_its_password():
+    started = start([sys.executable, "manage.py", "check"], REDIS_URL="redis:/default:s3cret@cache.internal:6379")
+    assert "REDIS_URL='redis:/default:***@cache.internal:6379' is not accepted" in started.stderr
+    assert "s3cret" not in started.stderr
+
+
+@pytest.mark.parametrize(
+    "command, variables",
+    [
+        (["manage.py", "check"], {"DJANGO_ENV": "prod"}),
+        (["-c", "import ta1.wsgi"], {"DJANGO_ENV": "prod"}),
+        (
+            [
+                "-c",
+                "from ta1 import env\nwith env.one_line_refusals(): "
+                "env.integer('WEB_CONCURRENCY', 3, minimum=1, unit='a number of processes')",
+            ],
+            {"WEB_CONCURRENCY": "four"},
+        ),
+    ],
+    ids=["manage.py", "the app's server", "a server's own configuration"],
+)
+def test_a_refused_setting_is_one_line_on_stderr_not_a_traceback(command, variables):
+    started = start([sys.executable, *command], **variables)
+    assert started.returncode == 1
+    [line] = started.stderr.splitlines()
+    assert line.startswith("ta1 cannot start: ")
+    assert f"{next(iter(variables))}=" in line
+
+
+def test_smtp_with_both_tls_and_ssl_stops_the_site():
+    started = start([sys.executable, "manage.py", "check"], EMAIL_USE_TLS="1", EMAIL_USE_SSL="1")
+    assert started.returncode != 0
+    assert "EMAIL_USE_TLS and EMAIL_USE_SSL are both on: turn one off" in started.stderr
+
+
+def test_the_log_level_is_read_in_any_case():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.LOG_LEVEL)"
+    started = start([sys.executable, "-c", code], LOG_LEVEL="warning")
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.splitlines()[-1] == "WARNING"
+
+
 def test_keeping_the_page_version_in_redis_without_redis_stops_the_site():
     started = load_settings(ARTICLE_VERSION_CHECK="redis", REDIS_URL="")
     assert started.returncode != 0
@@ -67,7 +118,14 @@ def test_keeping_the_page_version_in_redis_without_redis_stops_the_site():
 def test_correct_settings_start_the_site():
     """The refusals above are for the mistakes, not for any value at all."""
     started = load_settings(
-        DJANGO_ENV="local", SECURE_SSL_REDIRECT="off", COMMENTS_RATE_LIMIT="5", TRUSTED_PROXIES="10.0.0.0/8, ::1"
+        DJANGO_ENV="local",
+        SECURE_SSL_REDIRECT="off",
+        COMMENTS_RATE_LIMIT="5",
+        TRUSTED_PROXIES="10.0.0.0/8, ::1",
+        REDIS_URL="unix:///run/redis/redis.sock",
+        SITE_URL="https://ta1.example.org",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_USE_TLS="1",
     )
     assert started.returncode == 0, started.stderr
 

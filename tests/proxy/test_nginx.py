@@ -78,6 +78,7 @@ class Site:
             "DJANGO_ENV": "production",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "localhost,127.0.0.1",
+            "SITE_URL": "https://localhost",
             "TRUSTED_PROXIES": "127.0.0.1",
             "DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
             "STATIC_ROOT": str(directory / "static"),

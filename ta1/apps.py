@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.core.signals import request_finished
+
+from .logging import forget_request_id
 
 
 class SiteConfig(AppConfig):
@@ -7,6 +10,10 @@ class SiteConfig(AppConfig):
     reset_second_factor)."""
 
     name = "ta1"
+
+    def ready(self):
+        # Lines logged once a response is closed belong to no request.
+        request_finished.connect(forget_request_id, dispatch_uid="ta1.forget_request_id")
 
 
 class AdminConfig(DjangoAdminConfig):

@@ -4,10 +4,29 @@ configuration (`docker logs`, journald, Loki, CloudWatch...)."""
 import json
 import logging
 import socket
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 # Attributes every LogRecord has; anything else was passed in `extra`.
 RESERVED = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+# The id of the request being served (ta1.middleware.RequestLogMiddleware).
+request_id = ContextVar("request_id", default=None)
+
+
+def forget_request_id(**kwargs):
+    request_id.set(None)
+
+
+class RequestIdFilter(logging.Filter):
+    """Every line logged while a request is served names it, so that an
+    error can be traced back to its request's access line."""
+
+    def filter(self, record):
+        if (value := request_id.get()) is not None:
+            record.request_id = value
+        return True
 
 
 class JSONFormatter(logging.Formatter):

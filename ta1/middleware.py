@@ -1,4 +1,7 @@
 import logging
+import re
+import time
+import uuid
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.utils import build_policy
@@ -9,8 +12,51 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.datastructures import MultiValueDict
 
 from . import db, views
+from .logging import request_id
 
 logger = logging.getLogger(__name__)
+access_log = logging.getLogger("ta1.access")
+
+
+class RequestLogMiddleware:
+    """Give each request an id, name it in every log line written while the
+    request is served (ta1.logging.RequestIdFilter) and return it as
+    X-Request-ID; then log one access line (ACCESS_LOG). First in MIDDLEWARE,
+    so that the shared page and static files are counted too.
+
+    The id a proxy sends is kept, so that its log and the app's can be
+    matched. It is logged and sent back, so anything but a short token of
+    visible ASCII is replaced by a new one."""
+
+    SENT_ID = re.compile(r"[!-~]{1,200}")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.log = settings.ACCESS_LOG
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        sent = request.META.get("HTTP_X_REQUEST_ID", "")
+        current = sent if self.SENT_ID.fullmatch(sent) else uuid.uuid4().hex
+        # Until the response is closed (ta1.apps), not just until it leaves
+        # here: Django logs "Not Found" and the like after every middleware.
+        request_id.set(current)
+        response = self.get_response(request)
+        response["X-Request-ID"] = current
+        if self.log:
+            access_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                },
+            )
+        return response
 
 
 class PermissionsPolicyMiddleware:

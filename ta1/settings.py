@@ -106,6 +106,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response gets its request id and access line.
+    "ta1.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ta1.middleware.PermissionsPolicyMiddleware",
     "ta1.middleware.ContentSecurityPolicyMiddleware",
@@ -343,13 +345,23 @@ if PRODUCTION and not SITE_URL:
     raise ImproperlyConfigured("SITE_URL must be set when DJANGO_ENV=production.")
 
 LOG_LEVEL = env.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "INFO")
+# One line per request (ta1.middleware.RequestLogMiddleware), at INFO.
+ACCESS_LOG = env.boolean("ACCESS_LOG", True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "ta1.logging.JSONFormatter"}},
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "request_id": {"()": "ta1.logging.RequestIdFilter"},
+    },
     "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"},
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["request_id"],
+        },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",

@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.module_loading import import_string
 
-from . import env
+from . import env, sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -261,6 +261,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Error reports: with ADMINS set ("Name <address>, other@example.org") every
 # server error is mailed to them, in addition to the log line.
 ADMINS = getaddresses([env.string("ADMINS")])
+# And with SENTRY_DSN set, to Sentry (ta1/sentry.py keeps readers' data out).
+SENTRY_DSN = env.string("SENTRY_DSN")
+if SENTRY_DSN:
+    sentry.start(SENTRY_DSN)
 SERVER_EMAIL = env.string("SERVER_EMAIL", "root@localhost")
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 EMAIL_HOST = env.string("EMAIL_HOST", "localhost")

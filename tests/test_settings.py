@@ -50,6 +50,7 @@ def load_settings(**variables):
             "django.core.mail.backends.smpt.EmailBackend",
             "use the import path of an email backend, e.g. django.core.mail.backends.console.EmailBackend",
         ),
+        ("SENTRY_DSN", "sentry.example.org/1", "use the DSN of a Sentry project"),
     ],
 )
 def test_a_mistyped_setting_stops_the_site_naming_the_variable_and_what_it_accepts(name, value, accepted):

@@ -213,6 +213,12 @@ else:
 # Cached article pages are keyed by their content's version, so they are
 # never stale; this only bounds how long superseded copies take up memory.
 PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", 86400, unit="a number of seconds")
+# How long a shared cache (nginx in front, a CDN) may answer with the shared
+# article page without asking the app, and as long again while it fetches the
+# next one in the background (ta1/pages/shared.py). At least 1: nginx passes a
+# reader's revalidation to the app as a plain GET, and only a page it may keep
+# can it answer with a 304 itself.
+SHARED_CACHE_SECONDS = env.integer("SHARED_CACHE_SECONDS", 1, minimum=1, unit="a number of seconds")
 # How a process learns that an article's version moved (articles/versions.py):
 # "auto" asks SQLite's data_version on SQLite, else keeps a token in Redis
 # when REDIS_URL is set, else (PostgreSQL alone) runs the version query.

@@ -172,10 +172,14 @@ def test_after_a_publish_a_revalidation_gets_the_new_page(article, section, publ
     assert "Published just now." in text(again)
 
 
-def test_a_shared_cache_may_keep_the_page_only_if_it_revalidates(client, article):
+def test_browsers_revalidate_the_page_and_a_shared_cache_may_keep_it_for_the_set_seconds(client, article, settings):
+    settings.SHARED_CACHE_SECONDS = 3
     response = page(client, article)
-    assert response["Cache-Control"] == "public, no-cache"
-    assert response["Vary"] == "Accept-Encoding"
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=3, stale-while-revalidate=3"
+
+
+def test_the_page_varies_on_the_encoding_alone(client, article):
+    assert page(client, article)["Vary"] == "Accept-Encoding"
 
 
 @pytest.mark.parametrize(
@@ -320,6 +324,13 @@ def test_a_personal_page_is_never_stored_and_never_indexed(personal, article, kw
     assert "ETag" not in response
     assert shared.local_pages.pages == {}
     assert cache.get(shared.page_key(article, 1)) is None
+
+
+@pytest.mark.parametrize("kwargs", [{"banner": "Draft preview."}, {"message": "Hello."}, {"sections": []}])
+def test_a_personal_page_is_kept_by_no_shared_cache(personal, kwargs):
+    cache_control = personal(**kwargs)["Cache-Control"]
+    assert "private" in cache_control
+    assert "s-maxage" not in cache_control
 
 
 def test_a_preview_shows_its_banner_and_the_sections_given(personal, article):

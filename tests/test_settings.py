@@ -42,6 +42,7 @@ def load_settings(**variables):
         ("COMMENTS_RATE_WINDOW", "0", "a number of seconds of at least 1"),
         ("TRUSTED_PROXIES", "10.0.0.0/33", "use IP addresses or CIDR ranges"),
         ("LOG_LEVEL", "verbose", "use one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+        ("SHARED_CACHE_SECONDS", "0", "a number of seconds of at least 1"),
         ("REDIS_URL", "localhost:6379", "use an address starting with redis:// or rediss:// or unix://"),
         ("SITE_URL", "ta1.example.org", "use an address starting with http:// or https://"),
         ("SITE_URL", "https://", "use an address starting with http:// or https://"),

@@ -38,8 +38,6 @@ from ta1.redis_outage import outage
 from .rendering import comment_paginator, page_context, render_page
 
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
-# Revalidate every time; a shared cache may keep the page only on those terms.
-CACHE_CONTROL = "public, no-cache"
 LOCAL_PAGES = 64
 
 
@@ -162,6 +160,17 @@ def _encoded(page, key, request):
     return page.body, None
 
 
+def cache_control():
+    """Browsers revalidate every time (max-age=0), with the ETag. A shared
+    cache (nginx in front, a CDN) may answer on its own for
+    SHARED_CACHE_SECONDS; for as long again it may answer with that copy while
+    it fetches the next one in the background, so that no reader waits for the
+    app at a refresh. After that it must ask: no copy it serves is older than
+    twice the setting."""
+    seconds = settings.SHARED_CACHE_SECONDS
+    return f"public, max-age=0, s-maxage={seconds}, stale-while-revalidate={seconds}"
+
+
 def respond(request, key, page):
     body, encoding = _encoded(page, key, request)
     etag = f'"{page.etag}-{encoding}"' if encoding else f'"{page.etag}"'
@@ -174,7 +183,7 @@ def respond(request, key, page):
         if encoding:
             response["Content-Encoding"] = encoding
     response["ETag"] = etag
-    response["Cache-Control"] = CACHE_CONTROL
+    response["Cache-Control"] = cache_control()
     response["Vary"] = "Accept-Encoding"
     return response
 

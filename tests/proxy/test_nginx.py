@@ -2,7 +2,8 @@
 deploy/nginx.conf in front of a production gunicorn (`make test-proxy`).
 
 Only the addresses change: nginx listens on free local ports instead of 80
-and 443, and passes to this gunicorn instead of the app container."""
+and 443, passes to this gunicorn instead of the app container, and keeps its
+cache in the test's directory."""
 
 import http.client
 import json
@@ -17,6 +18,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from subprocess import PIPE
 
 import pytest
 from test_live_server import free_port, gunicorn_command
@@ -144,6 +146,7 @@ class Site:
         site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{self.http_port};")
         site = replace_once(site, "listen 443 ssl;", f"listen 127.0.0.1:{self.https_port} ssl;")
         site = replace_once(site, "server app:8000;", f"server 127.0.0.1:{self.app_port};")
+        site = replace_once(site, "/var/cache/nginx/ta1", str(prefix / "cache"))
         (prefix / "site.conf").write_text(site)
         # As root, nginx's workers would drop to `nobody`, who cannot write here.
         (prefix / "nginx.conf").write_text(NGINX_MAIN.format(user="user root;" if os.geteuid() == 0 else ""))
@@ -294,3 +297,111 @@ def test_plain_http_moves_to_https_except_the_health_check(site):
     assert response.getheader("Location") == f"https://localhost{ARTICLE}"
     connection.request("GET", "/healthz", headers={"Host": "localhost"})
     assert connection.getresponse().status == 200
+
+
+# The microcache. Each test that needs a copy of its own asks for the article
+# with a parameter the app ignores, which nginx's key keeps apart.
+
+
+def cache_status(site, path, **headers):
+    response, _ = site.request("GET", path, headers=headers)
+    return response.getheader("X-Cache-Status")
+
+
+def test_the_second_request_for_the_article_is_answered_from_the_cache(site):
+    path = ARTICLE + "?ref=second-request"
+    assert [cache_status(site, path), cache_status(site, path)] == ["MISS", "HIT"]
+
+
+def test_a_signed_in_request_is_answered_by_the_app(site):
+    site.request("GET", ARTICLE)
+    response, body = site.request("GET", ARTICLE, headers={"Cookie": "sessionid=staff"})
+    assert response.getheader("X-Cache-Status") == "BYPASS"
+    assert b"Thymosin Alpha 1" in body
+
+
+def test_what_a_signed_in_request_got_is_kept_for_no_one(site):
+    path = ARTICLE + "?ref=signed-in"
+    cache_status(site, path, Cookie="sessionid=staff")
+    assert cache_status(site, path) == "MISS"
+
+
+def test_a_post_to_the_article_reaches_the_app_not_the_cached_page(site):
+    site.request("GET", ARTICLE)
+    response, _ = site.request("POST", ARTICLE, body="", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status != 200
+    assert response.getheader("X-Cache-Status") is None
+
+
+def test_the_commenters_own_page_is_never_kept(site):
+    body = "name=Nora+Reader&email=nora%40example.org&body=Asked+through+nginx.&website="
+    sent, _ = site.request(
+        "POST", ARTICLE + "comments/", body=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    own_page = sent.getheader("Location").partition("#")[0]
+    assert [cache_status(site, own_page), cache_status(site, own_page)] == ["MISS", "MISS"]
+
+
+def test_browsers_naming_the_same_encoding_differently_share_one_copy(site):
+    path = ARTICLE + "?ref=encodings"
+    cache_status(site, path, **{"Accept-Encoding": "gzip, deflate, br, zstd"})
+    response, _ = site.request("GET", path, headers={"Accept-Encoding": "br"})
+    assert (response.getheader("X-Cache-Status"), response.getheader("Content-Encoding")) == ("HIT", "br")
+
+
+def test_a_reader_refusing_brotli_gets_gzip_when_brotli_is_cached(site):
+    path = ARTICLE + "?ref=refused-brotli"
+    cache_status(site, path, **{"Accept-Encoding": "gzip, deflate, br"})
+    response, _ = site.request("GET", path, headers={"Accept-Encoding": "gzip, br;q=0"})
+    assert response.getheader("Content-Encoding") == "gzip"
+
+
+def test_a_reader_revalidating_through_the_cache_gets_304(site):
+    first, _ = site.request("GET", ARTICLE, headers={"Accept-Encoding": "br"})
+    again, _ = site.request("GET", ARTICLE, headers={"Accept-Encoding": "br", "If-None-Match": first.getheader("ETag")})
+    assert again.status == 304
+
+
+def test_a_signed_in_reader_revalidating_gets_304(site):
+    headers = {"Accept-Encoding": "br", "Cookie": "sessionid=staff"}
+    first, _ = site.request("GET", ARTICLE, headers=headers)
+    again, _ = site.request("GET", ARTICLE, headers={**headers, "If-None-Match": first.getheader("ETag")})
+    assert again.status == 304
+
+
+# Twice SHARED_CACHE_SECONDS (1 s) as the app declares it, and nginx counts
+# whole seconds.
+CHANGE_SHOWS_WITHIN = 3
+
+# A pending comment, approved by the moderation function when told: the
+# change comes at once, not after starting Django.
+APPROVE_WHEN_TOLD = """
+import django
+django.setup()
+from articles.models import Article
+from comments.models import Comment
+from comments.moderation import approve
+comment = Comment.objects.create(
+    article=Article.objects.get(slug="thymosin-alpha-1"), name="Ida", email="ida@example.org", body="Approved behind nginx."
+)
+print("ready", flush=True)
+input()
+approve(comment, by=None)
+"""
+
+
+def test_an_approved_comment_shows_through_nginx_within_the_bound(site):
+    path = ARTICLE + "?ref=approval"
+    with subprocess.Popen(
+        [sys.executable, "-c", APPROVE_WHEN_TOLD], cwd=ROOT, env=site.env, stdin=PIPE, stdout=PIPE, text=True
+    ) as approver:
+        assert approver.stdout.readline() == "ready\n"
+        site.request("GET", path)  # a copy made just before the change
+        approver.communicate("go\n", timeout=60)
+    deadline = time.monotonic() + CHANGE_SHOWS_WITHIN
+    while True:
+        _, body = site.request("GET", path)
+        if b"Approved behind nginx." in body or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert b"Approved behind nginx." in body

@@ -12,10 +12,11 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 
-from . import moderation, privacy, spam, text
+from . import moderation, outbox, privacy, spam, text
 from .models import (
     MODERATE_PERMISSION,
     REPLY_AS_SITE_PERMISSION,
+    RETRY_EMAIL_PERMISSION,
     Comment,
     DeliveryAttempt,
     ModerationDecision,
@@ -435,3 +436,22 @@ class OutboundEmailAdmin(RecordAdmin):
     readonly_fields = fields
     inlines = (DeliveryAttemptInline,)
     date_hierarchy = "created_at"
+    actions = ("retry_failed",)
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm(RETRY_EMAIL_PERMISSION)
+
+    @admin.action(description="Send selected failed emails again", permissions=("retry",))
+    def retry_failed(self, request, queryset):
+        retried = sum(1 for email in queryset if outbox.retry(email, by=request.user))
+        self.message_user(
+            request, f"{retried} email{'s' if retried != 1 else ''} put back in the outbox.", messages.SUCCESS
+        )
+        left = len(queryset) - retried
+        if left:
+            self.message_user(
+                request,
+                f"{left} left as {'they were' if left != 1 else 'it was'}: only a failed email, to an address "
+                "that has not unsubscribed, is sent again.",
+                messages.WARNING,
+            )

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Now
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,8 @@ class Status(models.TextChoices):
 
 MODERATE_PERMISSION = "comments.moderate_comment"
 REPLY_AS_SITE_PERMISSION = "comments.reply_as_site"
+VIEW_OUTBOX_PERMISSION = "comments.view_outboundemail"
+RETRY_EMAIL_PERMISSION = "comments.retry_outboundemail"
 # How the site team's replies are signed and marked on the page.
 SITE_TEAM_NAME = "Site team"
 
@@ -238,6 +240,10 @@ class OutboundEmailQuerySet(models.QuerySet):
     def due(self, now):
         return self.unsent().filter(due_at__lte=now)
 
+    def failed(self):
+        """Given up on, and neither sent nor cancelled since."""
+        return self.exclude(failed_at=None).filter(sent_at=None, cancelled_at=None)
+
 
 class OutboundEmail(models.Model):
     """One email in the outbox. It is written in the same transaction as the
@@ -276,6 +282,7 @@ class OutboundEmail(models.Model):
     class Meta:
         ordering = ("-created_at", "-pk")
         verbose_name = "outgoing email"
+        permissions = (("retry_outboundemail", "Can send failed emails again"),)
         indexes = (models.Index(fields=("sent_at", "due_at"), name="outboundemail_sent_due"),)
         constraints = (
             # However often a comment is approved, undone and approved again,
@@ -321,3 +328,30 @@ class EmailOptOut(models.Model):
 
     def __str__(self):
         return f"Opt-out {self.address_hash[:12]}…"
+
+
+class MailWorkerQuerySet(models.QuerySet):
+    def seen_within(self, interval):
+        """Seen less than `interval` ago by the database's clock."""
+        return self.filter(last_seen__gte=Now() - interval)
+
+
+class MailWorker(models.Model):
+    """A sender (`manage.py send_outbox`) as it last reported itself, so that
+    every host can tell whether mail goes out."""
+
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField("process id")
+    last_seen = models.DateTimeField(
+        help_text="By the database's clock. Updated before each pass and after each email; a sender not seen "
+        "for a day is forgotten."
+    )
+
+    objects = MailWorkerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-last_seen",)
+        constraints = (models.UniqueConstraint(fields=("host", "pid"), name="mailworker_one_row_per_process"),)
+
+    def __str__(self):
+        return f"{self.host} (pid {self.pid})"

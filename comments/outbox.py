@@ -15,6 +15,8 @@ claim lapses, with the same Message-ID, so the receiving side can tell.
 
 import hashlib
 import logging
+import os
+import socket
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -23,12 +25,13 @@ from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.utils import DNS_NAME
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from .models import Comment, DeliveryAttempt, EmailOptOut, OutboundEmail
+from .models import Comment, DeliveryAttempt, EmailOptOut, MailWorker, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +45,8 @@ DECISION_KINDS = (Kind.PUBLICATION_NOTICE, Kind.REPLY_NOTICE)
 # MAIL, RCPT, DATA, the message and its reply), not the whole: a claim lasts
 # this many timeouts, longer than the slowest send that still succeeds.
 CLAIM_TIMEOUTS = 10
+# A sender not seen for this long is forgotten: until then it shows as stale.
+FORGET_WORKERS_AFTER = timedelta(days=1)
 OPT_OUT_SALT = "comments.opt-out"
 UNSUBSCRIBE_SALT = "comments.unsubscribe.keyed"
 # Links in emails sent before addresses were keyed carry the address's plain
@@ -220,10 +225,49 @@ def _record(email, now, error=""):
         email.save(update_fields=("attempts", "sent_at", "failed_at", "due_at"))
 
 
+def heartbeat():
+    """Record that this sender is alive, in the database, where every host sees it."""
+    MailWorker.objects.update_or_create(host=socket.gethostname(), pid=os.getpid(), defaults={"last_seen": Now()})
+
+
+def stale_after():
+    """The longest a running sender goes unseen: a poll's pause, or one send."""
+    return timedelta(seconds=settings.OUTBOX_POLL_SECONDS) + claim_length()
+
+
+def status():
+    """How mail is going out, for /healthz and the admin's home page: whether
+    a sender runs ("running", "stale", or "unseen" when none has reported in
+    a day), when one was last seen, and how many emails wait or have failed."""
+    last_seen = MailWorker.objects.aggregate(last_seen=Max("last_seen"))["last_seen"]
+    running = MailWorker.objects.seen_within(stale_after()).exists()
+    return {
+        "state": "running" if running else "stale" if last_seen else "unseen",
+        "last_seen": last_seen,
+        "waiting": OutboundEmail.objects.unsent().count(),
+        "failed": OutboundEmail.objects.failed().count(),
+    }
+
+
+def retry(email, *, by):
+    """Put a failed email back in the outbox, due now, with its attempts
+    counted afresh; never to an address that has since unsubscribed.
+    Returns whether it was put back."""
+    if opted_out(email.to):
+        return False
+    retried = OutboundEmail.objects.failed().filter(pk=email.pk).update(failed_at=None, attempts=0, due_at=Now())
+    if retried:
+        logger.info("Email %s is to be sent again, as %s asked", email.pk, by)
+    return bool(retried)
+
+
 def send_due(*, now=None, limit=100):
     """One pass: send up to `limit` emails that are due, oldest first, each
-    claimed just before it is sent. Returns (sent, failed) counts. `now`
+    claimed just before it is sent, the sender's heartbeat recorded before
+    the pass and after each email. Returns (sent, failed) counts. `now`
     stands in for the database's clock (tests)."""
+    MailWorker.objects.filter(last_seen__lt=Now() - FORGET_WORKERS_AFTER).delete()
+    heartbeat()
     sent = failed = 0
     # Opened by the first send, not here: a mail server that is down fails
     # that send, which is recorded and retried like any other failure.
@@ -246,6 +290,7 @@ def send_due(*, now=None, limit=100):
             else:
                 _record(email, now)
                 sent += 1
+            heartbeat()
     finally:
         _close(connection)
     return sent, failed

@@ -3,7 +3,7 @@ deploy/nginx.conf in front of a production gunicorn (`make test-proxy`).
 
 Only the addresses change: nginx listens on free local ports instead of 80
 and 443, passes to this gunicorn instead of the app container, and keeps its
-cache in the test's directory."""
+cache and its access log in the test's directory."""
 
 import http.client
 import json
@@ -146,6 +146,7 @@ class Site:
         site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{self.http_port};")
         site = replace_once(site, "listen 443 ssl;", f"listen 127.0.0.1:{self.https_port} ssl;")
         site = replace_once(site, "server app:8000;", f"server 127.0.0.1:{self.app_port};")
+        site = replace_once(site, "/var/log/nginx/access.log", str(prefix / "access.log"))
         site = replace_once(site, "/var/cache/nginx/ta1", str(prefix / "cache"))
         (prefix / "site.conf").write_text(site)
         # As root, nginx's workers would drop to `nobody`, who cannot write here.
@@ -405,3 +406,40 @@ def test_an_approved_comment_shows_through_nginx_within_the_bound(site):
             break
         time.sleep(0.1)
     assert b"Approved behind nginx." in body
+
+
+def logged(path, request_id):
+    """The lines of a log that name `request_id`, once there are any: nginx
+    writes its line after the answer has left."""
+    deadline = time.monotonic() + 30
+    while True:
+        lines = [line for line in path.read_text().splitlines() if request_id in line]
+        if lines or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.1)
+
+
+def app_access_lines(site, request_id):
+    lines = [json.loads(line) for line in logged(site.directory / "gunicorn.log", request_id)]
+    return [line for line in lines if line["logger"] == "ta1.access"]
+
+
+def test_nginx_and_the_app_log_a_request_under_the_id_the_reader_gets_back(site):
+    response, _ = site.request("GET", "/healthz")
+    request_id = response.getheader("X-Request-ID")
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id)
+    assert len(logged(site.directory / "nginx" / "access.log", request_id)) == 1
+    assert [(line["path"], line["status"]) for line in app_access_lines(site, request_id)] == [("/healthz", 200)]
+
+
+def test_a_request_id_the_client_sends_is_passed_to_the_app_and_back(site):
+    response, _ = site.request("GET", "/healthz", headers={"X-Request-ID": "load-balancer-7f3a"})
+    assert response.getheader("X-Request-ID") == "load-balancer-7f3a"
+    assert len(app_access_lines(site, "load-balancer-7f3a")) == 1
+
+
+def test_every_answer_names_its_own_request_even_from_the_cache(site):
+    path = ARTICLE + "?ref=request-ids"
+    first, second = (site.request("GET", path)[0].getheader("X-Request-ID") for _ in range(2))
+    assert None not in (first, second)
+    assert first != second

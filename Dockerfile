@@ -1,4 +1,6 @@
-# The production image: gunicorn serves the app and whitenoise its static files.
+# The production image: `manage.py serve` runs granian, which serves the app, and
+# whitenoise serves its static files. The mail worker runs as a container of its
+# own (compose.yaml's worker service), hence OUTBOX_SENDER=0 here.
 # See "Deployment" in README.md; compose.yaml runs it with PostgreSQL and Redis.
 # Pinned to a patch version: a rebuild brings the same Python until it is moved on purpose.
 FROM python:3.11.13-slim-bookworm
@@ -8,7 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_ENV=production \
-    GUNICORN_BIND=0.0.0.0:8000
+    WEB_BIND=0.0.0.0:8000 \
+    OUTBOX_SENDER=0
 
 WORKDIR /app
 
@@ -25,4 +28,4 @@ RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin ta1
 USER ta1
 
 EXPOSE 8000
-CMD ["gunicorn", "ta1.wsgi", "--config", "gunicorn.conf.py"]
+CMD ["python", "manage.py", "serve"]

@@ -16,11 +16,11 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3 p
 .PHONY: help run dev setup port-free test test-postgres test-proxy lint bench lock clean
 
 help:
-	@echo "make run    set up and serve the site on http://127.0.0.1:$(PORT)/ (gunicorn, DEBUG off)"
+	@echo "make run    set up and serve the site on http://127.0.0.1:$(PORT)/ (granian and the mail worker, DEBUG off)"
 	@echo "make dev    the same with Django's development server and DEBUG on"
 	@echo "make test   set up, lint and run the whole test suite"
 	@echo "make test-postgres   the whole suite against throwaway PostgreSQL and Redis servers"
-	@echo "make test-proxy   nginx with deploy/nginx.conf in front of a live gunicorn"
+	@echo "make test-proxy   nginx with deploy/nginx.conf in front of the live site (manage.py serve)"
 	@echo "make lint   ruff check, ruff format --check and makemigrations --check"
 	@echo "make bench  measure the production server under load with wrk (not part of the tests)"
 	@echo "make lock   re-pin requirements*.lock from the ranges in pyproject.toml"
@@ -42,20 +42,21 @@ setup: $(VENV)/.runtime
 	$(PY) manage.py load_article
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
-# One clear line when another program holds the port, instead of gunicorn
-# retrying for seconds.
+# One clear line when another program holds the port, instead of the
+# server's own error among its start-up lines.
 port-free:
 	@$(PY) -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", $(PORT)))' 2>/dev/null \
 	|| { echo "Port $(PORT) is in use by another program: stop it, or pick another port, e.g. PORT=8080 make $(MAKECMDGOALS)" >&2; exit 1; }
 
-# gunicorn prints where the site is (and how to create the first account)
-# once it listens: ANNOUNCE_URL in gunicorn.conf.py.
+# granian and the mail worker, side by side (ta1/management/commands/serve.py);
+# Ctrl-C stops both. Once the site answers, serve prints where it is (and how
+# to create the first account): ANNOUNCE_URL.
 run: setup port-free
-	ANNOUNCE_URL=http://127.0.0.1:$(PORT)/ $(BIN)/gunicorn ta1.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+	WEB_BIND=127.0.0.1:$(PORT) ANNOUNCE_URL=http://127.0.0.1:$(PORT)/ $(PY) manage.py serve
 
-# Django's development server with DEBUG on, on a database of its own
-# (db.dev.sqlite3) with sample comments in every state; the real
-# database is never touched.
+# Django's development server with DEBUG on, and the mail worker beside it
+# (printing the emails it sends), on a database of its own (db.dev.sqlite3)
+# with sample comments in every state; the real database is never touched.
 DEV_ENV = DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.dev.sqlite3
 dev: $(VENV)/.runtime port-free
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
@@ -63,7 +64,7 @@ dev: $(VENV)/.runtime port-free
 	$(DEV_ENV) $(PY) manage.py seed_sample_comments
 	@echo "ta1 (development) is at http://127.0.0.1:$(PORT)/ and its admin at http://127.0.0.1:$(PORT)/admin/"
 	@echo "No account yet? Create the first one: $(DEV_ENV) $(PY) manage.py createsuperuser"
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV_ENV) WEB_BIND=127.0.0.1:$(PORT) $(PY) manage.py serve --dev
 
 # The browser tests drive Chromium: CHROMIUM_PATH, or chromium (Debian's
 # package) or Chrome on PATH. tests/browser/chromium.py is the one lookup,
@@ -82,8 +83,8 @@ test-postgres: $(VENV)/.dev
 	@chromium=$$($(FIND_CHROMIUM)) || exit 1; \
 	CHROMIUM_PATH="$$chromium" scripts/with-services.sh $(BIN)/pytest --ignore=tests/proxy
 
-# Debian's nginx and openssl packages, with deploy/nginx.conf, in front of a
-# production gunicorn on SQLite.
+# Debian's nginx and openssl packages, with deploy/nginx.conf, in front of the
+# production server (manage.py serve) on SQLite.
 test-proxy: $(VENV)/.dev
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest tests/proxy
 
@@ -92,8 +93,9 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-# A throwaway site in a temporary directory; needs wrk (Debian's wrk package).
-bench: $(VENV)/.runtime
+# A throwaway site in a temporary directory; needs wrk (Debian's wrk package),
+# and gunicorn from the test extra, measured beside granian.
+bench: $(VENV)/.dev
 	env -u DATABASE_URL -u REDIS_URL $(PY) bench/run.py
 
 lock:

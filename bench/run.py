@@ -1,11 +1,15 @@
 """`make bench`: the production server under load, measured in one run.
 
 Builds a throwaway site (SQLite database, the article, 500 approved comments,
-collected static files) and measures two setups one after the other, each
-with gunicorn started from the repository's configuration exactly as
-`make run` starts it (DEBUG off, default worker count):
+collected static files) and measures three setups one after the other, each
+served by `manage.py serve` (granian) exactly as `make run` starts it (DEBUG
+off, default worker and thread counts; the mail worker off, as it has nothing
+to send here):
 
-- "make run": no Redis, as a newcomer gets it;
+- "make run": no Redis, as a newcomer gets it; beside it gunicorn (its sync
+  workers, as `make run` served the site before granian) serves the same
+  site on another port, and its article row is measured in the same rounds,
+  so that granian / gunicorn on the same page is a ratio within each round;
 - "redis": the same with a throwaway redis-server as REDIS_URL (pages kept
   in Redis; on SQLite the page version is still checked with data_version);
 - "redis version check": the same, with the page version kept in Redis as
@@ -22,7 +26,7 @@ For each it drives wrk at BENCH_CONNECTIONS connections and prints:
   the work a request costs, steadier than requests/s on a busy machine;
 - comment POSTs/s (each a new comment, rate limit lifted), failures, and
   whether every accepted comment was stored exactly once;
-- the peak resident memory of each gunicorn worker;
+- the peak resident memory of each granian worker;
 - the work one warm request does (SQL queries, other database statements,
   cache operations, the version check's Redis commands), counted in-process
   through the whole middleware stack;
@@ -146,14 +150,14 @@ def wait_until_healthy(base, process, log):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            sys.exit(f"gunicorn exited:\n{log.read_text()}")
+            sys.exit(f"The server exited:\n{log.read_text()}")
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.2)
-    sys.exit("gunicorn did not become healthy")
+    sys.exit(f"The server did not become healthy:\n{log.read_text()}")
 
 
 def wrk(url, *script, seconds=SECONDS, headers=()):
@@ -195,9 +199,9 @@ def workers_of(master):
 
 
 def server_cpu_seconds(master):
-    """CPU time (user and system) gunicorn's workers have used so far: the
+    """CPU time (user and system) a server's workers have used so far: the
     live ones, and through the master's reaped-children count the ones
-    recycled since (max_requests)."""
+    replaced since (granian's memory bound, gunicorn's max_requests)."""
     ticks = 0
     for pid in workers_of(master):
         fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
@@ -240,7 +244,8 @@ def etag_of(base, path):
 
 
 class Services:
-    """What one setup runs: optionally a redis-server, and gunicorn."""
+    """What one setup runs: optionally a redis-server, `manage.py serve`, and
+    optionally gunicorn beside it."""
 
     def __init__(self, workdir, env, name):
         self.workdir, self.env, self.name = workdir, dict(env), name
@@ -261,28 +266,32 @@ class Services:
             time.sleep(0.1)
         self.env["REDIS_URL"] = f"unix://{socket_path}"
 
-    def start_gunicorn(self, port):
-        log = self.workdir / f"gunicorn-{self.name}.log"
+    def start(self, command, port, name, **env):
+        log = self.workdir / f"{name}-{self.name}.log"
         with open(log, "wb") as out:
-            self.gunicorn = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "ta1.wsgi",
-                    "--config",
-                    "gunicorn.conf.py",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                ],
+            process = subprocess.Popen(
+                command,
                 cwd=ROOT,
-                env=self.env,
+                env={**self.env, **env},
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self.processes.append(self.gunicorn)
-        wait_until_healthy(f"http://127.0.0.1:{port}", self.gunicorn, log)
+        self.processes.append(process)
+        wait_until_healthy(f"http://127.0.0.1:{port}", process, log)
+        return process
+
+    def start_server(self, port):
+        serve = self.start([sys.executable, "manage.py", "serve"], port, "serve", WEB_BIND=f"127.0.0.1:{port}")
+        # granian's main process, whose children are the workers.
+        [self.server] = workers_of(serve.pid)
+
+    def start_gunicorn(self, port):
+        """gunicorn's sync workers as `make run` ran them before granian."""
+        command = [sys.executable, "-m", "gunicorn", "ta1.wsgi", "--bind", f"127.0.0.1:{port}"]
+        options = ["--workers", str(GUNICORN_WORKERS), "--preload", "--no-control-socket"]
+        recycling = ["--max-requests", "10000", "--max-requests-jitter", "1000"]
+        self.gunicorn = self.start([*command, *options, *recycling], port, "gunicorn").pid
 
     def stop(self):
         for process in reversed(self.processes):
@@ -290,6 +299,11 @@ class Services:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
 
+
+# The setup in which gunicorn serves the article beside granian.
+COMPARED_SETUP = "make run"
+# gunicorn's sync workers as `make run` started them: two per core and one.
+GUNICORN_WORKERS = min(2 * (os.cpu_count() or 1) + 1, 8)
 
 SETUPS = {
     "make run": {},
@@ -305,24 +319,27 @@ def measure(workdir, env, name):
     try:
         if name.startswith("redis"):
             services.start_redis()
-        services.start_gunicorn(port)
+        services.start_server(port)
         work = django(services.env, WARM_REQUEST_WORK.replace("ARTICLE", repr(ARTICLE)), capture_output=True)
         per_request = json.loads(work.stderr.decode().strip().splitlines()[-1])
         etag = etag_of(base, ARTICLE)
-        measured = (
-            ("ceiling", f"/static/{STATIC_COPY}", ()),
-            ("article", ARTICLE, ()),
-            ("304 revalidation", ARTICLE, (f"If-None-Match: {etag}",)),
-            ("ceiling, compressed", f"/static/{STATIC_COPY}", (COMPRESSED,)),
-            ("article, compressed", ARTICLE, (COMPRESSED,)),
-        )
-        for _, path, headers in measured:
-            wrk(base + path, seconds=2, headers=headers)  # every worker warm
-        rounds = [
-            {row: measured_run(services.gunicorn.pid, base + path, headers) for row, path, headers in measured}
-            for _ in range(ROUNDS)
+        measured = [
+            ("ceiling", services.server, base + f"/static/{STATIC_COPY}", ()),
+            ("article", services.server, base + ARTICLE, ()),
+            ("304 revalidation", services.server, base + ARTICLE, (f"If-None-Match: {etag}",)),
+            ("ceiling, compressed", services.server, base + f"/static/{STATIC_COPY}", (COMPRESSED,)),
+            ("article, compressed", services.server, base + ARTICLE, (COMPRESSED,)),
         ]
-        rows = {row: median_of([each[row] for each in rounds]) for row, _, _ in measured}
+        if name == COMPARED_SETUP:
+            gunicorn_port = free_port()
+            services.start_gunicorn(gunicorn_port)
+            measured.append(("article, gunicorn", services.gunicorn, f"http://127.0.0.1:{gunicorn_port}{ARTICLE}", ()))
+        for _, _, url, headers in measured:
+            wrk(url, seconds=2, headers=headers)  # every worker warm
+        rounds = [
+            {row: measured_run(master, url, headers) for row, master, url, headers in measured} for _ in range(ROUNDS)
+        ]
+        rows = {row: median_of([each[row] for each in rounds]) for row, _, _, _ in measured}
         before = pending_comments(services.env)
         output = wrk(base + ARTICLE, str(ROOT / "bench" / "post.lua"), ARTICLE + "comments/", name.replace(" ", "-"))
         posts = summary(output)
@@ -333,7 +350,7 @@ def measure(workdir, env, name):
         posts["stored"] = after["stored"] - before["stored"]
         posts["stored_twice"] = after["repeated"]
         rows["comment POSTs"] = posts
-        rss = [peak_rss_mb(pid) for pid in workers_of(services.gunicorn.pid)]
+        rss = [peak_rss_mb(pid) for pid in workers_of(services.server)]
     finally:
         services.stop()
     return {"rows": rows, "rounds": rounds, "rss_mb": rss, "per_request": per_request}
@@ -364,9 +381,7 @@ def verdict(ok):
 def report(name, result):
     rows = result["rows"]
     article, posts = rows["article"], rows["comment POSTs"]
-    print(
-        f"\n== {name}: gunicorn {len(result['rss_mb'])} workers; wrk {WRK_THREADS} threads, {CONNECTIONS} connections"
-    )
+    print(f"\n== {name}: granian {len(result['rss_mb'])} workers; wrk {WRK_THREADS} threads, {CONNECTIONS} connections")
     print(f"{'':24}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'server CPU/request':>20}")
     for row, numbers in rows.items():
         cpu = f"{numbers['cpu_us']:.0f} us" if "cpu_us" in numbers else ""
@@ -385,6 +400,12 @@ def report(name, result):
         f"goal >= 0.9: {verdict(article_ratio >= 0.9)}"
     )
     print(f"article p99: {article['p99']:.1f} ms; goal < 50 ms: {verdict(article['p99'] < 50)}")
+    if gunicorn := rows.get("article, gunicorn"):
+        print(
+            f"article, granian / gunicorn ({GUNICORN_WORKERS} sync workers): "
+            f"{ratio(result, 'article', 'article, gunicorn'):.2f}; p99 {article['p99']:.1f} ms against "
+            f"{gunicorn['p99']:.1f} ms"
+        )
     print(f"304 / ceiling: {revalidation_ratio:.2f}; goal >= 1: {verdict(revalidation_ratio >= 1)}")
     print(
         f"comment POSTs: {posts['rps']:.0f}/s, {posts['requests']} answered, {posts['failures']} failures, "
@@ -421,9 +442,11 @@ def main():
         "STATIC_ROOT": str(workdir / "static"),
         "COMMENTS_RATE_LIMIT": "1000000000",
         "COMMENTS_NOTIFY_MODERATORS": "0",
-        "GUNICORN_ACCESS_LOG": "0",
+        # One JSON line per request would measure the log's disk.
+        "ACCESS_LOG": "0",
+        "OUTBOX_SENDER": "0",
     }
-    for name in ("REDIS_URL", "WEB_CONCURRENCY", "GUNICORN_THREADS"):
+    for name in ("REDIS_URL", "WEB_CONCURRENCY", "WEB_THREADS"):
         env.pop(name, None)  # as `make run` starts it
     try:
         print(f"Preparing a site in {workdir} ...", flush=True)
@@ -433,7 +456,7 @@ def main():
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         # The ceiling: the page's own bytes as a static file, with the
         # compressed copies whitenoise serves by Accept-Encoding, in place
-        # before gunicorn starts (whitenoise indexes its files at start).
+        # before the servers start (whitenoise indexes its files at start).
         page = django(env, WARM_REQUEST_WORK.replace("ARTICLE", repr(ARTICLE)), capture_output=True).stdout
         copy = workdir / "static" / STATIC_COPY
         copy.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""Strict reading of environment variables, for settings.py and gunicorn.conf.py.
+"""Strict reading of environment variables, for settings.py and `manage.py serve`.
 
 A mistyped value stops the process at start with a message naming the
 variable and what it accepts, instead of quietly meaning something else

@@ -1,12 +1,11 @@
-"""The deployment recipe (compose.yaml, Dockerfile, gunicorn.conf.py), read
-as Docker would read it. Docker is not needed: the file is checked for the
-properties that matter, and the container's start command runs here."""
+"""The deployment recipe (compose.yaml, Dockerfile), read as Docker would
+read it. Docker is not needed: the file is checked for the properties that
+matter, and the container's start command runs here."""
 
 import ipaddress
 import json
 import os
 import re
-import runpy
 import secrets
 import socket
 import subprocess
@@ -18,11 +17,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ta1.management.commands import serve
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
 SERVICES = COMPOSE["services"]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
-GUNICORN = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+IMAGE_ENV = dict(re.findall(r"(\w+)=(\S+)", re.search(r"^ENV ((?:.*\\\n)*.*)$", DOCKERFILE, re.MULTILINE).group(1)))
 PATCH_VERSION = re.compile(r"^[\w./-]+:\d+\.\d+\.\d+([-\w.]*)$")
 # PostgreSQL numbers its releases MAJOR.MINOR, the minor being the patch level.
 POSTGRES_PATCH_VERSION = re.compile(r"^postgres:\d+\.\d+([-\w.]*)$")
@@ -40,8 +41,21 @@ def test_one_image_is_built_and_shared_by_the_app_and_its_migrations():
     assert SERVICES["migrate"]["pull_policy"] == "never"
 
 
-def test_the_app_gets_longer_to_stop_than_gunicorns_graceful_timeout():
-    assert seconds(SERVICES["app"]["stop_grace_period"]) > GUNICORN["graceful_timeout"]
+def test_the_app_gets_longer_to_stop_than_serve_waits_for_its_processes():
+    assert seconds(SERVICES["app"]["stop_grace_period"]) > serve.STOP_SECONDS
+
+
+def test_the_mail_worker_is_a_service_of_its_own_from_the_apps_image_started_again_whenever_it_exits():
+    worker = SERVICES["worker"]
+    assert worker["image"] == SERVICES["app"]["image"]
+    assert worker["environment"] == SERVICES["app"]["environment"]
+    assert worker["command"] == ["python", "manage.py", *serve.MAIL_WORKER]
+    assert worker["restart"] == "unless-stopped"
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_the_apps_image_serves_without_a_mail_worker_of_its_own():
+    assert IMAGE_ENV["OUTBOX_SENDER"] == "0"
 
 
 @pytest.mark.parametrize(
@@ -54,10 +68,6 @@ def test_every_pulled_image_is_pinned_to_a_patch_version(service, pattern):
 def test_the_base_image_is_pinned_to_a_patch_version():
     [base] = re.findall(r"^FROM (\S+)", DOCKERFILE, re.MULTILINE)
     assert PATCH_VERSION.match(base)
-
-
-def test_gunicorns_control_socket_is_off():
-    assert GUNICORN["control_socket_disable"] is True
 
 
 def test_only_nginx_is_published_and_it_runs_the_repositorys_configuration():
@@ -91,21 +101,20 @@ def test_the_containers_start_command_serves_as_a_user_without_a_home(tmp_path):
     """The image's CMD and ENV, run here as the image's home-less user would:
     it serves, and nothing tries to write under a home directory."""
     command = json.loads(re.search(r"^CMD (\[.*\])$", DOCKERFILE, re.MULTILINE).group(1))
-    image_env = dict(re.findall(r"(\w+)=(\S+)", re.search(r"^ENV ((?:.*\\\n)*.*)$", DOCKERFILE, re.MULTILINE).group(1)))
     port = free_port()
     home = tmp_path / "no-such-home"
     env = {
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        **image_env,
+        **IMAGE_ENV,
         "HOME": str(home),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_BIND": f"127.0.0.1:{port}",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "localhost",
         "SITE_URL": "https://ta1.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "STATIC_ROOT": str(tmp_path / "static"),
     }
-    assert image_env["DJANGO_ENV"] == "production"
+    assert IMAGE_ENV["DJANGO_ENV"] == "production"
     log = tmp_path / "server.log"
     with open(log, "wb") as output:
         server = subprocess.Popen(

@@ -1,5 +1,6 @@
-"""The production server (gunicorn, DEBUG off) as separate processes: many
-readers commenting at once, and a comment surviving the server being killed.
+"""The production server (`manage.py serve`: granian, DEBUG off) as separate
+processes: many readers commenting at once, and a comment surviving the
+server being killed.
 
 The server gets a database of its own, because pytest-django's test database
 lives inside this process's transactions where no other process can see it:
@@ -20,7 +21,7 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -28,6 +29,8 @@ import dj_database_url
 import psycopg
 import pytest
 from psycopg import sql
+
+from ta1.management.commands import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_PATH = "/articles/thymosin-alpha-1/"
@@ -80,9 +83,10 @@ def server_database_url(tmp_path):
         yield url
 
 
-def gunicorn_command(port):
-    """gunicorn with the repository's configuration, as `make run` starts it."""
-    return [sys.executable, "-m", "gunicorn", "ta1.wsgi", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+def serve_command():
+    """The web server and the mail worker, as `make run` starts them (WEB_BIND
+    in the environment says where)."""
+    return [sys.executable, "manage.py", "serve"]
 
 
 def free_port():
@@ -92,12 +96,12 @@ def free_port():
 
 
 class Server:
-    """gunicorn with the repository's configuration, as `make run` starts it."""
+    """`manage.py serve`, as `make run` starts it."""
 
     def __init__(self, env, log_path):
-        self.env = env
-        self.log_path = log_path
         self.port = free_port()
+        self.env = {**env, "WEB_BIND": f"127.0.0.1:{self.port}"}
+        self.log_path = log_path
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = None
 
@@ -109,12 +113,12 @@ class Server:
     def start(self):
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                gunicorn_command(self.port),
+                serve_command(),
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                # Its own process group, so that its workers go with it.
+                # Its own process group, so that its children go with it.
                 start_new_session=True,
             )
         deadline = time.monotonic() + 60
@@ -139,6 +143,11 @@ class Server:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+        if self.process:
+            # Whatever outlived `serve` (a test may have killed one of its
+            # processes from under it) goes too.
+            with suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
 
     def django(self, code):
         """Run code in a process of the server's own configuration; its output."""
@@ -168,7 +177,7 @@ class Server:
 
 @pytest.fixture
 def start_server(server_database_url, static_root, tmp_path):
-    """Start gunicorn on a database of its own; `settings` override the
+    """Start the server on a database of its own; `settings` override the
     environment (None removes a variable)."""
     servers = []
 
@@ -179,7 +188,6 @@ def start_server(server_database_url, static_root, tmp_path):
             DATABASE_URL=server_database_url,
             STATIC_ROOT=str(static_root),
             SECRET_KEY=secrets.token_urlsafe(50),
-            GUNICORN_ACCESS_LOG="0",
             COMMENTS_NOTIFY_MODERATORS="0",
         )
         for name, value in settings.items():
@@ -279,7 +287,7 @@ drafts.publish(article, by=None)
 
 
 def test_an_edit_shows_on_every_server_process_at_the_next_request(server):
-    """Each gunicorn worker keeps its own copy of the page when no shared
+    """Each server process keeps its own copy of the page when no shared
     cache is configured; every one must notice the edit, for a first visit
     and for a revalidation alike."""
     with urllib.request.urlopen(server.base + ARTICLE_PATH, timeout=60) as response:
@@ -302,7 +310,7 @@ def test_the_rate_limit_holds_across_server_processes_and_restarts(start_server)
     # One deployment: one key, so one address gives one hash in both.
     shared = {
         "WEB_CONCURRENCY": None,
-        "GUNICORN_THREADS": None,
+        "WEB_THREADS": None,
         "COMMENTS_RATE_LIMIT": "5",
         "SECRET_KEY": secrets.token_urlsafe(50),
     }
@@ -349,15 +357,36 @@ def test_no_number_of_requests_elsewhere_resets_the_rate_limit(start_server):
     assert reader.send("R3", "r3@example.org", "C3.") == 429
 
 
-def test_the_default_server_runs_several_worker_processes(start_server):
-    server = start_server(WEB_CONCURRENCY=None, GUNICORN_THREADS=None)
-    # The workers, and beside them the outbox's sender.
-    expected = min(2 * (os.cpu_count() or 1) + 1, 8) + 1
-    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
+def children(pid):
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def command_line(pid):
+    """A process's arguments; none once it has exited."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
+    except FileNotFoundError:
+        return []
+
+
+def is_mail_worker(pid):
+    return command_line(pid)[-len(serve.MAIL_WORKER) :] == list(serve.MAIL_WORKER)
+
+
+def web_server_of(server):
+    """The pid of granian's main process, which `serve` started."""
+    [web] = [pid for pid in children(server.process.pid) if not is_mail_worker(pid)]
+    return web
+
+
+def test_the_default_server_runs_one_worker_process_per_core(start_server):
+    server = start_server(WEB_CONCURRENCY=None, WEB_THREADS=None)
+    expected = min(os.cpu_count() or 1, 8)
+    web = web_server_of(server)
     deadline = time.monotonic() + 30
-    while len(children.read_text().split()) < expected and time.monotonic() < deadline:
+    while len(children(web)) < expected and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert len(children.read_text().split()) == expected
+    assert len(children(web)) == expected
 
 
 def revalidate(base, etag):

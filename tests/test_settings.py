@@ -61,11 +61,18 @@ def test_a_mistyped_setting_stops_the_site_naming_the_variable_and_what_it_accep
     assert accepted in started.stderr
 
 
-def test_a_mistyped_gunicorn_setting_stops_gunicorn_at_start():
-    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    started = start([gunicorn, "--check-config", "--config", "gunicorn.conf.py", "ta1.wsgi"], GUNICORN_THREADS="eight")
+@pytest.mark.parametrize(
+    "name, value, accepted",
+    [
+        ("WEB_THREADS", "eight", "use a number of threads of at least 1"),
+        ("WEB_CONCURRENCY", "0", "use a number of processes of at least 1"),
+        ("WEB_BIND", "8000", "use host:port, e.g. 127.0.0.1:8000"),
+    ],
+)
+def test_a_mistyped_server_setting_stops_serve_at_start(name, value, accepted):
+    started = start([sys.executable, "manage.py", "serve"], **{name: value})
     assert started.returncode != 0
-    assert "GUNICORN_THREADS='eight' is not accepted: use a number of threads of at least 1" in started.stderr
+    assert f"{name}={value!r} is not accepted: {accepted}" in started.stderr
 
 
 def test_a_refused_redis_address_does_not_show_its_password():

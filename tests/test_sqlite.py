@@ -1,7 +1,7 @@
 """The default SQLite database takes concurrent writers from several server
 processes without "database is locked".
 
-These run against a file of their own in separate processes, as gunicorn's
+These run against a file of their own in separate processes, as the server's
 workers do, whichever database the rest of the suite uses."""
 
 import json

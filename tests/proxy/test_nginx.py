@@ -1,8 +1,9 @@
-"""nginx in front of gunicorn, as deployed: Debian's nginx runs
-deploy/nginx.conf in front of a production gunicorn (`make test-proxy`).
+"""nginx in front of the site, as deployed: Debian's nginx runs
+deploy/nginx.conf in front of the production server, `manage.py serve`
+(`make test-proxy`).
 
 Only the addresses change: nginx listens on free local ports instead of 80
-and 443, passes to this gunicorn instead of the app container, and keeps its
+and 443, passes to this server instead of the app container, and keeps its
 cache and its access log in the test's directory."""
 
 import http.client
@@ -21,7 +22,7 @@ from pathlib import Path
 from subprocess import PIPE
 
 import pytest
-from test_live_server import free_port, gunicorn_command
+from test_live_server import free_port, serve_command
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = "/articles/thymosin-alpha-1/"
@@ -84,7 +85,7 @@ class Site:
             "TRUSTED_PROXIES": "127.0.0.1",
             "DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
             "STATIC_ROOT": str(directory / "static"),
-            "GUNICORN_ACCESS_LOG": "0",
+            "WEB_BIND": f"127.0.0.1:{self.app_port}",
         }
         self.processes = []
 
@@ -102,10 +103,10 @@ class Site:
     def start_app(self):
         for command in (("migrate", "--noinput"), ("load_article",), ("collectstatic", "--noinput", "-v0")):
             self.manage(*command)
-        with open(self.directory / "gunicorn.log", "ab") as log:
+        with open(self.directory / "server.log", "ab") as log:
             self.processes.append(
                 subprocess.Popen(
-                    gunicorn_command(self.app_port),
+                    serve_command(),
                     cwd=ROOT,
                     env=self.env,
                     stdout=log,
@@ -420,7 +421,7 @@ def logged(path, request_id):
 
 
 def app_access_lines(site, request_id):
-    lines = [json.loads(line) for line in logged(site.directory / "gunicorn.log", request_id)]
+    lines = [json.loads(line) for line in logged(site.directory / "server.log", request_id)]
     return [line for line in lines if line["logger"] == "ta1.access"]
 
 

@@ -20,6 +20,7 @@ from test_live_server import (  # noqa: F401 (fixtures)
     web_server_of,
 )
 
+from ta1 import wsgi
 from ta1.management.commands import serve
 
 # How long a process may take to be replaced; polled, never waited out.
@@ -140,3 +141,12 @@ def test_a_mail_worker_that_keeps_dying_at_once_is_started_again_less_and_less_o
 def test_a_mail_worker_that_ran_a_while_is_started_again_at_once():
     assert serve.restart_delay(serve.MAX_RESTART_DELAY, lived=serve.SETTLED_SECONDS) == 0
 
+
+def test_a_request_carries_none_of_the_servers_environment(monkeypatch):
+    monkeypatch.setenv("EMAIL_HOST_PASSWORD", "s3cret")
+    seen = {}
+    application = wsgi.without_the_process_environment(lambda environ, start_response: seen.update(environ) or [])
+    # As granian builds a request's environ: the process's environment, then the request's own keys.
+    application({**os.environ, "REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_HOST": "127.0.0.1"}, None)
+    assert "EMAIL_HOST_PASSWORD" not in seen
+    assert seen["HTTP_HOST"] == "127.0.0.1"

@@ -30,7 +30,9 @@ For each it drives wrk at BENCH_CONNECTIONS connections and prints:
 - the work one warm request does (SQL queries, other database statements,
   cache operations, the version check's Redis commands), counted in-process
   through the whole middleware stack;
-- the page's size, plain and compressed.
+- the page's size, plain and compressed;
+- behind deploy/nginx.conf (TLS as shipped, its microcache), the article
+  against the same bytes as a file that the same nginx serves itself.
 
 The page and its ceiling are measured in BENCH_ROUNDS rounds, each row once
 per round, one after the other; a ratio is taken within each round and the
@@ -50,6 +52,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -70,6 +73,8 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 WRK_THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+OPENSSL = shutil.which("openssl") or "/usr/bin/openssl"
 COMPRESSED = "Accept-Encoding: gzip, deflate, br"
 
 ADD_COMMENTS = """
@@ -423,10 +428,123 @@ def report(name, result):
     )
 
 
+# Behind nginx: deploy/nginx.conf as compose gives it to the nginx service,
+# with only its ports, the app's address and the cache's directory changed,
+# and one location added that serves the page's bytes from a file.
+NGINX_MAIN = """
+{user}
+worker_processes auto;
+pid nginx.pid;
+error_log error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    client_body_temp_path tmp;
+    proxy_temp_path tmp;
+    fastcgi_temp_path tmp;
+    uwsgi_temp_path tmp;
+    scgi_temp_path tmp;
+    include site.conf;
+}}
+"""
+
+
+def replace_once(text, old, new):
+    if text.count(old) != 1:
+        sys.exit(f"deploy/nginx.conf should contain {old!r} once")
+    return text.replace(old, new)
+
+
+def start_nginx(services, prefix, app_port, https_port):
+    """nginx with deploy/nginx.conf in front of the app at `app_port`, serving
+    the static copy of the page itself at /STATIC_COPY; it stops with
+    `services`. Returns it, and a TLS context that trusts its certificate."""
+    (prefix / "certs").mkdir(parents=True)
+    (prefix / "tmp").mkdir()
+    certificate = prefix / "certs" / "fullchain.pem"
+    subprocess.run(
+        [OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
+        + ["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", prefix / "certs" / "privkey.pem", "-out", certificate],
+        check=True,
+        capture_output=True,
+    )
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{free_port()};")
+    file_location = f"location = /{STATIC_COPY} {{ root {services.workdir / 'static'}; default_type text/html; }}"
+    site = replace_once(site, "listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;\n    {file_location}")
+    site = replace_once(site, "server app:8000;", f"server 127.0.0.1:{app_port};")
+    site = replace_once(site, "/var/cache/nginx/ta1", str(prefix / "cache"))
+    (prefix / "site.conf").write_text(site)
+    # As root, nginx's workers would drop to `nobody`, who cannot write here.
+    (prefix / "nginx.conf").write_text(NGINX_MAIN.format(user="user root;" if os.geteuid() == 0 else ""))
+    nginx = subprocess.Popen(
+        [NGINX, "-p", f"{prefix}/", "-c", "nginx.conf", "-g", "daemon off;"],
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    services.processes.append(nginx)
+    tls = ssl.create_default_context(cafile=certificate)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            cache_status(f"https://127.0.0.1:{https_port}/{STATIC_COPY}", tls)
+            return nginx, tls
+        except OSError:
+            if time.monotonic() > deadline or nginx.poll() is not None:
+                error_log = prefix / "error.log"
+                sys.exit(f"nginx did not start:\n{error_log.read_text() if error_log.exists() else ''}")
+            time.sleep(0.2)
+
+
+def cache_status(url, tls):
+    """nginx's X-Cache-Status for one request."""
+    with urllib.request.urlopen(url, timeout=10, context=tls) as response:
+        response.read()
+        return response.headers.get("X-Cache-Status")
+
+
+def behind_nginx(workdir, env):
+    """The article through nginx's microcache against the same bytes as a
+    file from the same nginx, TLS and all, in interleaved rounds; the CPU
+    time per request is nginx's workers'."""
+    services = Services(workdir, env, "behind-nginx")
+    app_port, https_port = free_port(), free_port()
+    base = f"https://127.0.0.1:{https_port}"
+    measured = (("same bytes as a file", f"/{STATIC_COPY}"), ("article (microcache)", ARTICLE))
+    try:
+        services.start_gunicorn(app_port)
+        nginx, tls = start_nginx(services, workdir / "nginx", app_port, https_port)
+        statuses = [cache_status(base + ARTICLE, tls) for _ in range(2)]
+        for _, path in measured:
+            wrk(base + path, seconds=2)  # nginx's workers and the cache warm
+        rounds = [{row: measured_run(nginx.pid, base + path, ()) for row, path in measured} for _ in range(ROUNDS)]
+    finally:
+        services.stop()
+    rows = {row: median_of([each[row] for each in rounds]) for row, _ in measured}
+    return {"rows": rows, "rounds": rounds, "cache_statuses": statuses}
+
+
+def report_behind_nginx(result):
+    print(f"\n== behind deploy/nginx.conf (TLS as shipped): wrk {WRK_THREADS} threads, {CONNECTIONS} connections")
+    print(f"{'':24}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'nginx CPU/request':>20}")
+    for row, numbers in result["rows"].items():
+        print(
+            f"{row:24}{numbers['rps']:>12.0f}{numbers['p50']:>10.2f}{numbers['p99']:>10.2f}{numbers['errors']:>8}"
+            f"{numbers['cpu_us']:>17.0f} us"
+        )
+    article_ratio = ratio(result, "article (microcache)", "same bytes as a file")
+    print(
+        f"article through the microcache / the same bytes as a file: {article_ratio:.2f} "
+        f"(X-Cache-Status of two requests in a row: {', '.join(map(str, result['cache_statuses']))}); "
+        f"goal >= 0.9: {verdict(article_ratio >= 0.9)}"
+    )
+
+
 def main():
-    for program in (WRK, REDIS_SERVER):
+    for program in (WRK, REDIS_SERVER, NGINX, OPENSSL):
         if not os.access(program, os.X_OK):
-            sys.exit(f"{program} is needed: apt-get install wrk redis-server")
+            sys.exit(f"{program} is needed: apt-get install wrk redis-server nginx openssl")
     workdir = Path(tempfile.mkdtemp(prefix="ta1-bench."))
     env = {
         **os.environ,
@@ -465,17 +583,29 @@ def main():
         copy.with_name(copy.name + ".gz").write_bytes(gzipped)
         copy.with_name(copy.name + ".br").write_bytes(brotlied)
         results = {name: measure(workdir, env, name) for name in SETUPS}
+        nginx_result = behind_nginx(workdir, env)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
     for name, result in results.items():
         report(name, result)
+    report_behind_nginx(nginx_result)
     size_ok = len(page) < 50 * 1024 and len(gzipped) < 12 * 1024
     print(
         f"\narticle HTML: {len(page) / 1024:.1f} KB, {len(gzipped) / 1024:.1f} KB gzipped, "
         f"{len(brotlied) / 1024:.1f} KB Brotli; goal < 50 KB and < 12 KB compressed: {verdict(size_ok)}"
     )
-    print(json.dumps({**results, "html_bytes": len(page), "gzip_bytes": len(gzipped), "br_bytes": len(brotlied)}))
+    print(
+        json.dumps(
+            {
+                **results,
+                "behind nginx": nginx_result,
+                "html_bytes": len(page),
+                "gzip_bytes": len(gzipped),
+                "br_bytes": len(brotlied),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -429,8 +429,9 @@ def report(name, result):
 
 
 # Behind nginx: deploy/nginx.conf as compose gives it to the nginx service,
-# with only its ports, the app's address and the cache's directory changed,
-# and one location added that serves the page's bytes from a file.
+# with only its ports, the app's address, the cache's directory and the access
+# log's path changed, and one location added that serves the page's bytes
+# from a file.
 NGINX_MAIN = """
 {user}
 worker_processes auto;
@@ -475,6 +476,7 @@ def start_nginx(services, prefix, app_port, https_port):
     site = replace_once(site, "listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;\n    {file_location}")
     site = replace_once(site, "server app:8000;", f"server 127.0.0.1:{app_port};")
     site = replace_once(site, "/var/cache/nginx/ta1", str(prefix / "cache"))
+    site = replace_once(site, "/var/log/nginx/access.log", str(prefix / "access.log"))
     (prefix / "site.conf").write_text(site)
     # As root, nginx's workers would drop to `nobody`, who cannot write here.
     (prefix / "nginx.conf").write_text(NGINX_MAIN.format(user="user root;" if os.geteuid() == 0 else ""))
@@ -513,7 +515,7 @@ def behind_nginx(workdir, env):
     base = f"https://127.0.0.1:{https_port}"
     measured = (("same bytes as a file", f"/{STATIC_COPY}"), ("article (microcache)", ARTICLE))
     try:
-        services.start_gunicorn(app_port)
+        services.start_server(app_port)
         nginx, tls = start_nginx(services, workdir / "nginx", app_port, https_port)
         statuses = [cache_status(base + ARTICLE, tls) for _ in range(2)]
         for _, path in measured:

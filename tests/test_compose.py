@@ -2,6 +2,7 @@
 read it. Docker is not needed: the file is checked for the properties that
 matter, and the container's start command runs here."""
 
+import fnmatch
 import ipaddress
 import json
 import os
@@ -89,6 +90,34 @@ def test_the_app_believes_x_forwarded_for_only_from_the_subnet_pinned_for_the_ne
     [subnet] = [config["subnet"] for config in COMPOSE["networks"][shared]["ipam"]["config"]]
     assert ipaddress.ip_network(subnet).is_private
     assert SERVICES["app"]["environment"]["TRUSTED_PROXIES"] == subnet
+
+
+def left_out_of_the_image(path):
+    """Whether `docker build` leaves `path` out of its context: the last
+    .dockerignore pattern matching it, or a directory above it, decides."""
+    parts = Path(path).parts
+    left_out = False
+    for line in (ROOT / ".dockerignore").read_text().splitlines():
+        pattern = line.strip()
+        if not pattern or pattern.startswith("#"):
+            continue
+        keep = pattern.startswith("!")
+        pattern = pattern.removeprefix("!").strip("/")
+        if any(fnmatch.fnmatchcase("/".join(parts[:depth]), pattern) for depth in range(1, len(parts) + 1)):
+            left_out = not keep
+    return left_out
+
+
+@pytest.mark.parametrize(
+    "path", ["db.sqlite3", "db.dev.sqlite3", "db.dev.sqlite3-wal", "backups/ta1-2025-01-06.sqlite3", ".secret_key"]
+)
+def test_no_database_backup_or_secret_goes_into_the_image(path):
+    """The image is pushed and shared; these hold readers' addresses or the key that signs sessions."""
+    assert left_out_of_the_image(path)
+
+
+def test_the_code_goes_into_the_image():
+    assert not left_out_of_the_image("ta1/settings.py")
 
 
 def free_port():

@@ -1,8 +1,6 @@
-import subprocess
-
 from django.core.management.base import BaseCommand, CommandError
 
-from ta1.backups import restore
+from ta1.backups import BackupError, restore
 
 
 class Command(BaseCommand):
@@ -21,8 +19,6 @@ class Command(BaseCommand):
                 raise CommandError("Nothing was restored.")
         try:
             restore(path)
-        except FileNotFoundError as error:
-            raise CommandError(str(error)) from None
-        except subprocess.CalledProcessError as error:
-            raise CommandError(f"pg_restore failed:\n{error.stderr}") from None
+        except (BackupError, OSError) as error:
+            raise CommandError(f"{error} Nothing was restored.") from None
         self.stdout.write(f"Restored the database from {path}.")

@@ -12,17 +12,10 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 
-from . import moderation, outbox, privacy, spam, text
-from .models import (
-    MODERATE_PERMISSION,
-    REPLY_AS_SITE_PERMISSION,
-    RETRY_EMAIL_PERMISSION,
-    Comment,
-    DeliveryAttempt,
-    ModerationDecision,
-    OutboundEmail,
-    Status,
-)
+from ta1.admin_site import RecordAdmin
+
+from . import moderation, privacy, spam, text
+from .models import MODERATE_PERMISSION, REPLY_AS_SITE_PERMISSION, Comment, ModerationDecision, Status
 from .templatetags.comment_admin import LAST_DECISION
 from .views import safe_next
 
@@ -382,76 +375,9 @@ def decision_payload(comment, decision, message, *, undoable=True):
     }
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """A record to look into: written by the application, never by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ModerationDecision)
 class ModerationDecisionAdmin(RecordAdmin):
     list_display = ("at", "comment", "from_status", "to_status", "by")
     list_filter = ("to_status", "by")
     list_select_related = ("comment__article", "by")
     date_hierarchy = "at"
-
-
-class DeliveryAttemptInline(admin.TabularInline):
-    model = DeliveryAttempt
-    fields = ("at", "error")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(RecordAdmin):
-    """The outbox, to look into: the sender (`manage.py send_outbox`) does the work."""
-
-    list_display = ("subject", "kind", "created_at", "due_at", "attempts", "sent_at", "cancelled_at", "failed_at")
-    list_filter = ("kind", ("sent_at", admin.EmptyFieldListFilter), ("failed_at", admin.EmptyFieldListFilter))
-    fields = (
-        "kind",
-        "comment",
-        "to",
-        "subject",
-        "body",
-        "created_at",
-        "due_at",
-        "attempts",
-        "sent_at",
-        "cancelled_at",
-        "failed_at",
-    )
-    readonly_fields = fields
-    inlines = (DeliveryAttemptInline,)
-    date_hierarchy = "created_at"
-    actions = ("retry_failed",)
-
-    def has_retry_permission(self, request):
-        return request.user.has_perm(RETRY_EMAIL_PERMISSION)
-
-    @admin.action(description="Send selected failed emails again", permissions=("retry",))
-    def retry_failed(self, request, queryset):
-        retried = sum(1 for email in queryset if outbox.retry(email, by=request.user))
-        self.message_user(
-            request, f"{retried} email{'s' if retried != 1 else ''} put back in the outbox.", messages.SUCCESS
-        )
-        left = len(queryset) - retried
-        if left:
-            self.message_user(
-                request,
-                f"{left} left as {'they were' if left != 1 else 'it was'}: only a failed email, to an address "
-                "that has not unsubscribed, is sent again.",
-                messages.WARNING,
-            )

@@ -6,4 +6,9 @@ class CommentsConfig(AppConfig):
     verbose_name = "Reader comments"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from outbox import sender
+
+        from . import notifications, signals  # noqa: F401
+
+        # The outbox tells which emails went out; a comment records its notices as sent.
+        sender.when_sent(notifications.email_sent)

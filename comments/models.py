@@ -1,7 +1,8 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import Length, Now
+from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +22,6 @@ class Status(models.TextChoices):
 
 MODERATE_PERMISSION = "comments.moderate_comment"
 REPLY_AS_SITE_PERMISSION = "comments.reply_as_site"
-VIEW_OUTBOX_PERMISSION = "comments.view_outboundemail"
-RETRY_EMAIL_PERMISSION = "comments.retry_outboundemail"
 # How the site team's replies are signed and marked on the page.
 SITE_TEAM_NAME = "Site team"
 
@@ -161,6 +160,9 @@ class Comment(models.Model):
     spam_reasons = models.TextField(
         blank=True, editable=False, help_text="Why the comment was held as spam when it arrived, one reason per line."
     )
+    # The emails about the comment (for a reply notice: the reply), which go
+    # with it when it is deleted.
+    emails = GenericRelation("outbox.OutboundEmail", content_type_field="about_type", object_id_field="about_id")
 
     objects = CommentQuerySet.as_manager()
 
@@ -231,127 +233,3 @@ class ModerationDecision(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
-
-
-class OutboundEmailQuerySet(models.QuerySet):
-    def unsent(self):
-        return self.filter(sent_at=None, cancelled_at=None, failed_at=None)
-
-    def due(self, now):
-        return self.unsent().filter(due_at__lte=now)
-
-    def failed(self):
-        """Given up on, and neither sent nor cancelled since."""
-        return self.exclude(failed_at=None).filter(sent_at=None, cancelled_at=None)
-
-
-class OutboundEmail(models.Model):
-    """One email in the outbox. It is written in the same transaction as the
-    event it tells of, so a crash can lose neither without the other, and the
-    sender (comments/outbox.py) takes it from here."""
-
-    class Kind(models.TextChoices):
-        MODERATOR_NOTICE = "moderator", "New comment, to a moderator"
-        PUBLICATION_NOTICE = "published", "Comment published, to its commenter"
-        REPLY_NOTICE = "reply", "New reply, to the commenter replied to"
-
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    comment = models.ForeignKey(
-        Comment,
-        on_delete=models.CASCADE,
-        related_name="emails",
-        help_text="The comment the email is about (for a reply notice: the reply).",
-    )
-    to = models.EmailField(max_length=254)
-    subject = models.CharField(max_length=300, help_text="One line.")
-    body = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    due_at = models.DateTimeField(
-        default=timezone.now,
-        help_text="Not sent before this time: the end of a decision's undo window, then the next retry.",
-    )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the mail server accepted it.")
-    cancelled_at = models.DateTimeField(
-        null=True, blank=True, help_text="The decision it told of was undone, or the address unsubscribed."
-    )
-    failed_at = models.DateTimeField(null=True, blank=True, help_text="When the sender gave up retrying.")
-
-    objects = OutboundEmailQuerySet.as_manager()
-
-    class Meta:
-        ordering = ("-created_at", "-pk")
-        verbose_name = "outgoing email"
-        permissions = (("retry_outboundemail", "Can send failed emails again"),)
-        indexes = (models.Index(fields=("sent_at", "due_at"), name="outboundemail_sent_due"),)
-        constraints = (
-            # However often a comment is approved, undone and approved again,
-            # one live email of each kind per comment and address.
-            models.UniqueConstraint(
-                fields=("comment", "kind", "to"),
-                condition=models.Q(cancelled_at=None),
-                name="outboundemail_once_per_comment",
-            ),
-        )
-
-    def __str__(self):
-        return self.subject
-
-
-class DeliveryAttempt(models.Model):
-    email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE, related_name="delivery_attempts")
-    at = models.DateTimeField(default=timezone.now)
-    error = models.TextField(blank=True, help_text="Empty when the mail server accepted the email.")
-
-    class Meta:
-        ordering = ("at", "pk")
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M:%S}: {self.error or 'accepted'}"
-
-
-class EmailOptOut(models.Model):
-    """An address that asked for no more comment emails. Kept as a keyed hash,
-    so the list of people who unsubscribed holds no addresses and no digest
-    anyone could match against guessed ones."""
-
-    address_hash = models.CharField(
-        max_length=64,
-        unique=True,
-        help_text="An HMAC of the address's SHA-256 under a key derived from SECRET_KEY, or from one of "
-        "SECRET_KEY_FALLBACKS if it was recorded before the key was rotated.",
-    )
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = "email opt-out"
-
-    def __str__(self):
-        return f"Opt-out {self.address_hash[:12]}…"
-
-
-class MailWorkerQuerySet(models.QuerySet):
-    def seen_within(self, interval):
-        """Seen less than `interval` ago by the database's clock."""
-        return self.filter(last_seen__gte=Now() - interval)
-
-
-class MailWorker(models.Model):
-    """A sender (`manage.py send_outbox`) as it last reported itself, so that
-    every host can tell whether mail goes out."""
-
-    host = models.CharField(max_length=255)
-    pid = models.PositiveIntegerField("process id")
-    last_seen = models.DateTimeField(
-        help_text="By the database's clock. Updated before each pass and after each email; a sender not seen "
-        "for a day is forgotten."
-    )
-
-    objects = MailWorkerQuerySet.as_manager()
-
-    class Meta:
-        ordering = ("-last_seen",)
-        constraints = (models.UniqueConstraint(fields=("host", "pid"), name="mailworker_one_row_per_process"),)
-
-    def __str__(self):
-        return f"{self.host} (pid {self.pid})"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import notifications, outbox
+from . import notifications
 from .models import ModerationDecision, Status
 
 
@@ -43,7 +43,7 @@ def moderate(comment, *, to, by):
         if comment.status == Status.APPROVED:
             # Taken back (an undo, or a later change of mind): the emails
             # announcing it that have not left yet never will.
-            outbox.cancel_decision_emails(comment)
+            notifications.cancel_decision_emails(comment)
         comment.status, comment.moderated_at, comment.moderated_by = to, now, by
         comment.save(update_fields=("status", "moderated_at", "moderated_by"))
         notifications.decision_made(comment, to=to, due=undo_deadline(decision))

@@ -1,15 +1,28 @@
-"""The emails about comments, written to the outbox (outbox.py) inside the
-transaction of the event they tell of. Nothing here talks to a mail server."""
+"""The emails about comments, written to the outbox (the outbox app) inside
+the transaction of the event they tell of. Nothing here talks to a mail server."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from . import outbox
-from .models import MODERATE_PERMISSION, Status
+from outbox import emails
 
-Kind = outbox.Kind
+from .models import MODERATE_PERMISSION, Comment, Status
+
+
+class Kind(models.TextChoices):
+    MODERATOR_NOTICE = "moderator", "New comment, to a moderator"
+    PUBLICATION_NOTICE = "published", "Comment published, to its commenter"
+    REPLY_NOTICE = "reply", "New reply, to the commenter replied to"
+
+
+# The comment field each kind marks once the mail server has accepted it.
+SENT_FIELDS = {Kind.PUBLICATION_NOTICE: "publication_notice_sent_at", Kind.REPLY_NOTICE: "reply_notice_sent_at"}
+# Emails that announce a moderation decision; undoing the decision cancels them.
+DECISION_KINDS = (Kind.PUBLICATION_NOTICE, Kind.REPLY_NOTICE)
 
 
 def absolute(path):
@@ -32,7 +45,7 @@ def notify_moderators(comment):
     body = render_to_string("comments/email/moderator_notice.txt", context)
     # One message per moderator, so no moderator learns another's address.
     for address in moderator_addresses():
-        outbox.enqueue(kind=Kind.MODERATOR_NOTICE, comment=comment, to=address, subject=subject, body=body)
+        emails.enqueue(kind=Kind.MODERATOR_NOTICE, about=comment, to=address, subject=subject, body=body)
 
 
 def notify_commenter(comment, *, not_before):
@@ -40,9 +53,9 @@ def notify_commenter(comment, *, not_before):
     if not (settings.COMMENTS_EMAILS and comment.notify_on_publish and comment.publication_notice_sent_at is None):
         return
     context = {"comment": comment, "comment_url": absolute(comment.get_absolute_url())}
-    outbox.enqueue(
+    emails.enqueue(
         kind=Kind.PUBLICATION_NOTICE,
-        comment=comment,
+        about=comment,
         to=comment.email,
         subject=f"Your comment on “{comment.article.title}” is published",
         body=render_to_string("comments/email/publication_notice.txt", context),
@@ -62,9 +75,9 @@ def notify_replied_to(reply, *, not_before=None):
             continue
         if reply.email_key == answered.email_key:
             continue
-        outbox.enqueue(
+        emails.enqueue(
             kind=Kind.REPLY_NOTICE,
-            comment=reply,
+            about=reply,
             to=answered.email,
             subject=f"A reply to your comment on “{answered.article.title}”",
             body=render_to_string("comments/email/reply_notice.txt", {**context, "answered": answered}),
@@ -77,3 +90,16 @@ def decision_made(comment, *, to, due):
     if to == Status.APPROVED:
         notify_commenter(comment, not_before=due)
         notify_replied_to(comment, not_before=due)
+
+
+def cancel_decision_emails(comment):
+    """The undo hook: a decision taken back takes back its unsent emails."""
+    return emails.cancel(about=comment, kinds=DECISION_KINDS)
+
+
+def email_sent(email):
+    """Registered with the outbox's sender (apps.py): the mail server took
+    an email, and a notice about a comment is marked sent on the comment."""
+    field = SENT_FIELDS.get(email.kind)
+    if field and email.about_type == ContentType.objects.get_for_model(Comment):
+        Comment.objects.filter(pk=email.about_id).update(**{field: email.sent_at})

@@ -12,5 +12,4 @@ urlpatterns = [
     path("privacy/", views.privacy_notice, name="privacy"),
     path("comments/<int:pk>/reply/", views.reply_page, name="reply"),
     path("comments/<int:pk>/reply-as-site/", views.site_reply, name="site_reply"),
-    path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

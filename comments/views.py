@@ -7,14 +7,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from articles import versions
 from ta1.cross_origin import cross_origin_protection
 from ta1.responses import private
 
-from . import outbox, replies, spam
+from . import replies, spam
 from .forms import CommentForm, SiteReplyForm
 from .models import MODERATE_PERMISSION, REPLY_AS_SITE_PERMISSION, Comment, Status
 from .submission import Outcome, receipt, remember_sent, sent_here, submit
@@ -80,23 +79,6 @@ def privacy_notice(request):
             "contact": settings.PRIVACY_CONTACT,
         },
     )
-
-
-# RFC 8058: a mail client sends the one-click unsubscribe as a POST without
-# cookies or a form token; the signed link itself is the proof. A GET only
-# shows the button, so a link scanner opening it unsubscribes no one.
-@csrf_exempt
-@require_http_methods(["GET", "HEAD", "POST"])
-def unsubscribe(request, token):
-    digest = outbox.unsubscribe_digest(token)
-    if digest is None:
-        response = render(request, "comments/unsubscribe.html", {"invalid": True}, status=404)
-    elif request.method == "POST":
-        outbox.unsubscribe(digest)
-        response = render(request, "comments/unsubscribe.html", {"done": True})
-    else:
-        response = render(request, "comments/unsubscribe.html", {})
-    return private(response)
 
 
 @require_safe

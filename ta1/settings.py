@@ -48,8 +48,8 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production.")
     SECRET_KEY = local_secret_key()
-# Keys SECRET_KEY replaced: what they signed still verifies, and the comment
-# opt-outs they keyed still match (comments/outbox.py).
+# Keys SECRET_KEY replaced: what they signed still verifies, and the email
+# opt-outs they keyed still match (outbox/opt_outs.py).
 SECRET_KEY_FALLBACKS = env.items("SECRET_KEY_FALLBACKS")
 
 DEBUG = env.boolean("DEBUG", default=False) and not PRODUCTION
@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "ta1.apps.SiteConfig",
     "articles",
     "comments",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -332,7 +333,7 @@ PRIVACY_CONTACT = env.string("PRIVACY_CONTACT", DEFAULT_FROM_EMAIL)
 # Seconds in which a moderator can undo a decision; no email about the
 # decision leaves before they have passed.
 MODERATION_UNDO_SECONDS = env.integer("MODERATION_UNDO_SECONDS", 10, unit="a number of seconds")
-# The outbox's sender (comments/outbox.py, `manage.py send_outbox`). A failed
+# The outbox's sender (outbox/sender.py, `manage.py send_outbox`). A failed
 # send is retried after OUTBOX_RETRY_SECONDS, doubling each time up to an
 # hour, until OUTBOX_MAX_ATTEMPTS have failed (about a day with the defaults).
 COMMENTS_EMAIL_TIMEOUT = env.integer("COMMENTS_EMAIL_TIMEOUT", 10, minimum=1, unit="a number of seconds")

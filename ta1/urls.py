@@ -23,6 +23,7 @@ admin.site.index_title = "Articles and reader comments"
 urlpatterns = [
     path("", include("ta1.pages.urls")),
     path("", include("comments.urls")),
+    path("", include("outbox.urls")),
     path("admin/second-factor/", include(second_factor_urls)),
     # The link `manage.py create_staff` prints: a new staff member sets their own password.
     path(

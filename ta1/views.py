@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
-from comments import outbox
 from comments.forms import CommentForm
+from outbox import sender
 
 from . import db
 
@@ -62,7 +62,7 @@ def healthz(request):
             results[name] = "ok"
     healthy = all(result == "ok" for result in results.values())
     try:
-        results["mail_worker"] = outbox.status()
+        results["mail_worker"] = sender.status()
     except Exception:
         logger.exception("Health check could not read the mail worker's status")
         results["mail_worker"] = "error"

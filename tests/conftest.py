@@ -13,7 +13,7 @@ from articles.models import Article, DraftSection, Section
 from articles.reviews import mark_reviewed
 from comments.models import Comment, Status
 from comments.moderation import approve
-from comments.outbox import send_due
+from outbox.sender import send_due
 from ta1.pages.shared import local_pages
 from ta1.redis_outage import outage
 

@@ -7,8 +7,8 @@ from django.db import connection
 from django.db.migrations.exceptions import IrreversibleError
 from django.db.migrations.executor import MigrationExecutor
 
-from comments import outbox
-from comments.models import EmailOptOut
+from outbox import opt_outs
+from outbox.models import EmailOptOut
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -34,12 +34,14 @@ def opted_out_before_keying():
     plain = hashlib.sha256(address.strip().casefold().encode()).hexdigest()
     apps.get_model("comments", "EmailOptOut").objects.create(address_hash=plain)
     migrate_to_latest()
-    return address, plain
+    yield address, plain
+    # A test that went back leaves the outbox's tables where the comments app had them.
+    migrate_to_latest()
 
 
 def test_an_address_opted_out_before_the_keying_is_still_opted_out(opted_out_before_keying):
     address, _ = opted_out_before_keying
-    assert outbox.opted_out(address)
+    assert opt_outs.opted_out(address)
 
 
 def test_the_keying_leaves_no_plain_digest(opted_out_before_keying):

@@ -7,8 +7,10 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from comments.models import Comment, OutboundEmail
+from comments.models import Comment
 from comments.moderation import approve, receive, reject, return_to_pending
+from comments.notifications import Kind
+from outbox.models import OutboundEmail
 
 
 @pytest.fixture
@@ -123,7 +125,7 @@ def test_undoing_an_approval_within_the_window_cancels_its_email(send, moderator
     return_to_pending(comment, by=moderator)
     deliver(after=past_undo)
     assert mail.outbox == []
-    assert OutboundEmail.objects.get(kind=OutboundEmail.Kind.PUBLICATION_NOTICE).cancelled_at is not None
+    assert OutboundEmail.objects.get(kind=Kind.PUBLICATION_NOTICE).cancelled_at is not None
 
 
 def test_approving_again_after_an_undo_sends_the_email_once(send, moderator, approve_and_deliver):

@@ -11,7 +11,7 @@ from django.db import OperationalError, connection
 from django.db.utils import ConnectionHandler
 from django.utils import timezone
 
-from comments.models import MailWorker
+from outbox.models import MailWorker
 from ta1.db import database_directory
 
 

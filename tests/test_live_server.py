@@ -440,7 +440,7 @@ from django.contrib.auth.models import Group, User
 user = User.objects.create_user("mo", email="mo@example.org", is_staff=True)
 user.groups.add(Group.objects.get(name="Moderators"))
 """
-UNSENT_EMAILS = "from comments.models import OutboundEmail; print(OutboundEmail.objects.unsent().count())"
+UNSENT_EMAILS = "from outbox.models import OutboundEmail; print(OutboundEmail.objects.unsent().count())"
 
 
 def test_an_email_written_before_the_server_was_killed_is_sent_by_the_sender_beside_the_restarted_server(

@@ -12,10 +12,13 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import outbox
-from comments.models import Comment, MailWorker, OutboundEmail
+from comments.models import Comment
+from comments.notifications import Kind
+from outbox import opt_outs, sender
+from outbox.emails import enqueue
+from outbox.models import MailWorker, OutboundEmail
 
-OUTBOX = reverse("admin:comments_outboundemail_changelist")
+OUTBOX = reverse("admin:outbox_outboundemail_changelist")
 
 
 def seen(ago):
@@ -25,9 +28,9 @@ def seen(ago):
 @pytest.fixture
 def email(article):
     comment = Comment.objects.create(article=article, name="Ada", email="ada@example.org", body="Hello.")
-    return OutboundEmail.objects.create(
-        kind=OutboundEmail.Kind.MODERATOR_NOTICE,
-        comment=comment,
+    return enqueue(
+        kind=Kind.MODERATOR_NOTICE,
+        about=comment,
         to="mod@example.org",
         subject="New comment",
         body="A comment waits.",
@@ -62,25 +65,23 @@ def test_a_sender_not_seen_for_a_day_is_forgotten(db, deliver):
 
 def test_the_status_says_running_while_a_sender_is_seen(db, deliver):
     deliver()
-    assert outbox.status()["state"] == "running"
+    assert sender.status()["state"] == "running"
 
 
 def test_the_status_says_stale_once_the_sender_has_not_been_seen_for_longer_than_a_pause_and_a_send(db):
-    seen(ago=outbox.stale_after() + timedelta(seconds=1))
-    status = outbox.status()
+    seen(ago=sender.stale_after() + timedelta(seconds=1))
+    status = sender.status()
     assert status["state"] == "stale"
     assert status["last_seen"] == MailWorker.objects.get().last_seen
 
 
 def test_the_status_says_unseen_with_no_last_seen_when_no_sender_has_reported(db):
-    assert outbox.status() == {"state": "unseen", "last_seen": None, "waiting": 0, "failed": 0}
+    assert sender.status() == {"state": "unseen", "last_seen": None, "waiting": 0, "failed": 0}
 
 
 def test_the_status_counts_emails_waiting_and_failed(email, failed_email):
-    OutboundEmail.objects.create(
-        kind=OutboundEmail.Kind.MODERATOR_NOTICE, comment=email.comment, to="other@example.org", subject="S", body="B"
-    )
-    assert (outbox.status()["waiting"], outbox.status()["failed"]) == (1, 1)
+    enqueue(kind=Kind.MODERATOR_NOTICE, about=email.about, to="other@example.org", subject="S", body="B")
+    assert (sender.status()["waiting"], sender.status()["failed"]) == (1, 1)
 
 
 def test_the_admin_home_tells_staff_who_may_see_the_outbox_how_mail_goes_out(moderator_client, failed_email):
@@ -121,8 +122,8 @@ def test_the_retry_action_leaves_an_email_that_has_not_failed_as_it_was(moderato
 
 
 def test_a_failed_email_to_an_address_that_has_since_unsubscribed_is_not_sent_again(failed_email, moderator, client):
-    client.post(outbox.unsubscribe_url("mod@example.org"))
-    assert not outbox.retry(failed_email, by=moderator)
+    client.post(opt_outs.unsubscribe_url("mod@example.org"))
+    assert not sender.retry(failed_email, by=moderator)
     failed_email.refresh_from_db()
     assert failed_email.failed_at is not None
 

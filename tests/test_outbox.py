@@ -2,6 +2,7 @@
 delay, an email is marked sent only once the mail server took it, headers cannot be broken
 by content, and every email can be unsubscribed from without signing in."""
 
+import ast
 import hashlib
 import io
 import logging
@@ -9,6 +10,7 @@ import socket
 import zlib
 from datetime import timedelta
 from email.header import decode_header, make_header
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,9 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments import outbox
-from comments.models import Comment, EmailOptOut, OutboundEmail
+from comments.models import Comment
 from comments.moderation import approve
+from comments.notifications import Kind
+from outbox import opt_outs, sender
+from outbox.models import EmailOptOut, OutboundEmail
 
 CRLF_TITLE = "Thymosin\r\nBcc: x@example.org"
 
@@ -56,7 +60,7 @@ def consenting_comment(pending_comment):
 def published_notice(consenting_comment, moderator, past_undo):
     """An approved comment whose "published" email is due `past_undo` seconds from now."""
     approve(consenting_comment, by=moderator)
-    return OutboundEmail.objects.get(kind=OutboundEmail.Kind.PUBLICATION_NOTICE)
+    return OutboundEmail.objects.get(kind=Kind.PUBLICATION_NOTICE)
 
 
 def test_a_failed_send_is_recorded_and_a_later_successful_one_delivers_the_email(
@@ -67,7 +71,7 @@ def test_a_failed_send_is_recorded_and_a_later_successful_one_delivers_the_email
     assert published_notice.sent_at is None
     assert published_notice.attempts == 1
     assert "ConnectionRefusedError" in published_notice.delivery_attempts.get().error
-    assert published_notice.comment.publication_notice_sent_at is None
+    assert published_notice.about.publication_notice_sent_at is None
 
     working_mail_server()
     assert deliver(after=past_undo + settings.OUTBOX_RETRY_SECONDS) == (1, 0)
@@ -75,8 +79,8 @@ def test_a_failed_send_is_recorded_and_a_later_successful_one_delivers_the_email
     assert published_notice.sent_at is not None
     assert [attempt.error == "" for attempt in published_notice.delivery_attempts.all()] == [False, True]
     assert len(mail.outbox) == 1
-    published_notice.comment.refresh_from_db()
-    assert published_notice.comment.publication_notice_sent_at == published_notice.sent_at
+    published_notice.about.refresh_from_db()
+    assert published_notice.about.publication_notice_sent_at == published_notice.sent_at
 
 
 def test_a_failed_email_is_not_tried_again_before_its_retry_delay(
@@ -90,7 +94,7 @@ def test_a_failed_email_is_not_tried_again_before_its_retry_delay(
 
 def test_the_retry_delay_doubles_up_to_its_cap(settings):
     settings.OUTBOX_RETRY_SECONDS, settings.OUTBOX_MAX_RETRY_SECONDS = 60, 3600
-    delays = [outbox.retry_delay(attempts).total_seconds() for attempts in range(1, 9)]
+    delays = [sender.retry_delay(attempts).total_seconds() for attempts in range(1, 9)]
     assert delays == [60, 120, 240, 480, 960, 1920, 3600, 3600]
 
 
@@ -101,7 +105,7 @@ def test_the_sender_gives_up_after_the_last_attempt_and_says_so(
     at = timezone.now() + timedelta(seconds=settings.MODERATION_UNDO_SECONDS + 1)
     with caplog.at_level(logging.WARNING):
         for _ in range(4):
-            outbox.send_due(now=at)
+            sender.send_due(now=at)
             at += timedelta(seconds=settings.OUTBOX_MAX_RETRY_SECONDS)
     published_notice.refresh_from_db()
     assert published_notice.attempts == 3
@@ -111,25 +115,25 @@ def test_the_sender_gives_up_after_the_last_attempt_and_says_so(
 
 def test_an_email_another_sender_has_claimed_is_not_sent_twice(published_notice, deliver, past_undo):
     at = timezone.now() + timedelta(seconds=past_undo)
-    assert outbox._claim(at) == published_notice
+    assert sender._claim(at) == published_notice
     assert deliver(after=past_undo) == (0, 0)
     assert mail.outbox == []
 
 
 def test_a_claim_left_by_a_sender_that_died_is_taken_over_later(published_notice, deliver, past_undo):
     at = timezone.now() + timedelta(seconds=past_undo)
-    outbox._claim(at)
-    assert deliver(after=past_undo + outbox.claim_length().total_seconds()) == (1, 0)
+    sender._claim(at)
+    assert deliver(after=past_undo + sender.claim_length().total_seconds()) == (1, 0)
 
 
 def test_a_claim_outlasts_the_smtp_timeout_of_every_step_of_a_send(settings):
     settings.COMMENTS_EMAIL_TIMEOUT = 10
-    assert outbox.claim_length() >= timedelta(seconds=7 * 10)
+    assert sender.claim_length() >= timedelta(seconds=7 * 10)
 
 
 def test_each_email_carries_a_message_id_of_its_own_that_a_resend_repeats(published_notice, settings):
     settings.SITE_URL = "https://ta1.example.org"
-    first, again = outbox.build_message(published_notice).message(), outbox.build_message(published_notice).message()
+    first, again = sender.build_message(published_notice).message(), sender.build_message(published_notice).message()
     assert first["Message-ID"] == again["Message-ID"] == f"<outbox-{published_notice.pk}@ta1.example.org>"
 
 
@@ -142,7 +146,7 @@ def test_send_outbox_makes_one_pass_and_reports_it(post_comment, moderators_with
 
 
 def test_a_title_with_a_line_break_cannot_add_a_header(published_notice, deliver, past_undo):
-    Article.objects.filter(pk=published_notice.comment.article_id).update(title=CRLF_TITLE)
+    Article.objects.filter(pk=published_notice.about.article_id).update(title=CRLF_TITLE)
     OutboundEmail.objects.filter(pk=published_notice.pk).update(subject=f"About “{CRLF_TITLE}”")
     assert deliver(after=past_undo) == (1, 0)
     message = mail.outbox[0].message()
@@ -186,18 +190,18 @@ def test_the_comment_form_refuses_a_name_with_a_line_break(post_comment):
 def test_every_email_carries_one_click_unsubscribe_headers_and_link(published_notice, deliver, past_undo):
     deliver(after=past_undo)
     message = mail.outbox[0]
-    link = outbox.unsubscribe_url("pat@example.org")
+    link = opt_outs.unsubscribe_url("pat@example.org")
     assert message.extra_headers["List-Unsubscribe"] == f"<{link}>"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert link in message.body
 
 
 def test_the_unsubscribe_link_does_not_reveal_the_address():
-    assert "pat" not in outbox.unsubscribe_url("pat@example.org").rsplit("/unsubscribe/", 1)[1].lower()
+    assert "pat" not in opt_outs.unsubscribe_url("pat@example.org").rsplit("/unsubscribe/", 1)[1].lower()
 
 
 def unsubscribe_path(address):
-    return urlsplit(outbox.unsubscribe_url(address)).path
+    return urlsplit(opt_outs.unsubscribe_url(address)).path
 
 
 def test_opening_the_unsubscribe_link_asks_before_changing_anything(client, db):
@@ -229,7 +233,7 @@ def test_an_unsubscribed_address_gets_no_new_emails(consenting_comment, moderato
 
 
 def test_a_forged_unsubscribe_link_is_refused(client, db):
-    response = client.post(reverse("comments:unsubscribe", kwargs={"token": "forged"}))
+    response = client.post(reverse("outbox:unsubscribe", kwargs={"token": "forged"}))
     assert response.status_code == 404
     assert not EmailOptOut.objects.exists()
 
@@ -270,24 +274,50 @@ def rotated_key(settings, db):
 def test_an_address_stays_opted_out_after_the_key_is_rotated(client, rotated_key):
     client.post(unsubscribe_path("pat@example.org"))
     rotated_key()
-    assert outbox.opted_out("PAT@example.org")
+    assert opt_outs.opted_out("PAT@example.org")
 
 
 def test_a_link_made_before_the_key_was_rotated_still_unsubscribes(client, rotated_key):
     path = unsubscribe_path("pat@example.org")
     rotated_key()
     assert b"You are unsubscribed" in client.post(path).content
-    assert outbox.opted_out("pat@example.org")
+    assert opt_outs.opted_out("pat@example.org")
 
 
 def test_an_opt_out_made_after_the_key_was_rotated_uses_the_new_key(client, rotated_key):
     rotated_key()
     client.post(unsubscribe_path("pat@example.org"))
-    assert EmailOptOut.objects.get().address_hash == outbox.address_hash("pat@example.org")
+    assert EmailOptOut.objects.get().address_hash == opt_outs.address_hash("pat@example.org")
 
 
 def test_a_link_from_before_opt_outs_were_keyed_still_unsubscribes(client, db):
     token = signing.dumps(plain_digest("pat@example.org"), salt="comments.unsubscribe", compress=True)
-    response = client.post(reverse("comments:unsubscribe", kwargs={"token": token}))
+    response = client.post(reverse("outbox:unsubscribe", kwargs={"token": token}))
     assert b"You are unsubscribed" in response.content
-    assert outbox.opted_out("pat@example.org")
+    assert opt_outs.opted_out("pat@example.org")
+
+
+def imported_modules(path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            yield node.module
+
+
+def test_the_outbox_imports_nothing_from_comments():
+    app = Path(sender.__file__).parent
+    imported = {module for path in app.rglob("*.py") for module in imported_modules(path)}
+    assert {module for module in imported if module.split(".")[0] == "comments"} == set()
+    assert "outbox" in {module.split(".")[0] for module in imported}
+
+
+def test_an_app_learns_from_the_hook_it_registered_that_its_email_went_out(
+    published_notice, deliver, past_undo, monkeypatch
+):
+    heard = []
+    monkeypatch.setattr(sender, "_sent_hooks", [])
+    sender.when_sent(lambda email: heard.append((email.pk, email.sent_at)))
+    deliver(after=past_undo)
+    published_notice.refresh_from_db()
+    assert heard == [(published_notice.pk, published_notice.sent_at)]

@@ -10,8 +10,11 @@ import pytest
 from django.db import connection
 from smtp_sink import smtp_sink
 
-from comments import outbox
-from comments.models import Comment, OutboundEmail
+from comments.models import Comment
+from comments.notifications import Kind
+from outbox import sender
+from outbox.emails import enqueue
+from outbox.models import OutboundEmail
 
 # Committed, for other connections to see; serialized_rollback: the flush
 # after each test leaves the groups and content types in place for the next.
@@ -36,9 +39,9 @@ def waiting_emails(article):
     """Emails waiting to be sent, each to an address of its own."""
     comment = Comment.objects.create(article=article, name="Ada", email="ada@example.org", body="Hello.")
     return [
-        OutboundEmail.objects.create(
-            kind=OutboundEmail.Kind.MODERATOR_NOTICE,
-            comment=comment,
+        enqueue(
+            kind=Kind.MODERATOR_NOTICE,
+            about=comment,
             to=f"moderator{n}@example.org",
             subject="New comment",
             body="A comment waits.",
@@ -71,14 +74,14 @@ def shared_database(waiting_emails, tmp_path):
         connection.connection = in_memory
 
 
-def sender():
+def keep_sending():
     """Passes as `send_outbox --loop` makes them, on a database connection of
     its own, until the outbox is empty."""
     try:
         # A bound, not a measurement: a broken sender ends the test instead of hanging it.
         deadline = time.monotonic() + 120
         while OutboundEmail.objects.unsent().exists() and time.monotonic() < deadline:
-            if outbox.send_due() == (0, 0):
+            if sender.send_due() == (0, 0):
                 time.sleep(0.05)
     finally:
         connection.close()
@@ -87,8 +90,8 @@ def sender():
 def test_a_sender_starting_after_another_has_outlasted_a_claim_delivers_every_email_exactly_once_with_it(
     slow_mail_server, waiting_emails, shared_database, monkeypatch
 ):
-    monkeypatch.setattr(outbox, "claim_length", lambda: CLAIM)
-    first, second = threading.Thread(target=sender), threading.Thread(target=sender)
+    monkeypatch.setattr(sender, "claim_length", lambda: CLAIM)
+    first, second = threading.Thread(target=keep_sending), threading.Thread(target=keep_sending)
     first.start()
     # The first sender's pass has now run longer than a claim lasts.
     assert slow_mail_server.wait_for(int(CLAIM.total_seconds() / SEND_SECONDS) + 1)
@@ -96,18 +99,18 @@ def test_a_sender_starting_after_another_has_outlasted_a_claim_delivers_every_em
     first.join()
     second.join()
     delivered = Counter(message["Message-ID"] for message in slow_mail_server.messages)
-    assert delivered == Counter(outbox.message_id(email) for email in waiting_emails)
+    assert delivered == Counter(sender.message_id(email) for email in waiting_emails)
     assert OutboundEmail.objects.filter(sent_at__isnull=False).count() == EMAILS
 
 
 def test_two_senders_starting_together_deliver_every_email_exactly_once(
     slow_mail_server, waiting_emails, shared_database, monkeypatch
 ):
-    monkeypatch.setattr(outbox, "claim_length", lambda: CLAIM)
-    senders = [threading.Thread(target=sender) for _ in range(2)]
+    monkeypatch.setattr(sender, "claim_length", lambda: CLAIM)
+    senders = [threading.Thread(target=keep_sending) for _ in range(2)]
     for thread in senders:
         thread.start()
     for thread in senders:
         thread.join()
     delivered = Counter(message["Message-ID"] for message in slow_mail_server.messages)
-    assert delivered == Counter(outbox.message_id(email) for email in waiting_emails)
+    assert delivered == Counter(sender.message_id(email) for email in waiting_emails)

@@ -20,9 +20,10 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.models import Revision
-from comments import outbox
-from comments.models import Comment, ModerationDecision, OutboundEmail, Status
+from comments.models import Comment, ModerationDecision, Status
 from comments.moderation import approve
+from outbox import opt_outs
+from outbox.models import OutboundEmail
 from ta1 import urls as root_urls
 
 # Where a password-only staff member may be sent: to sign in, or to set up
@@ -111,7 +112,7 @@ def world(section, publish_section_text, pending_comment, approved_comment, mode
             "slug": [article.slug],
             "pk": [waiting.pk, approved_comment.pk],
             "receipt": [received.split("/received/")[1].split("/")[0]],
-            "token": [outbox.unsubscribe_url("quinn@example.org").rstrip("/").rsplit("/", 1)[1]],
+            "token": [opt_outs.unsubscribe_url("quinn@example.org").rstrip("/").rsplit("/", 1)[1]],
             "uidb64": [urlsafe_base64_encode(force_bytes(superuser.pk))],
             "content_type_id": [ContentType.objects.get_for_model(Comment).pk],
             "revision_id": list(Revision.objects.filter(article=article).values_list("pk", flat=True)),

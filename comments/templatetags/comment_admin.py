@@ -2,8 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import outbox
-from comments.models import MODERATE_PERMISSION, VIEW_OUTBOX_PERMISSION, Comment, ModerationDecision
+from comments.models import MODERATE_PERMISSION, Comment, ModerationDecision
 from comments.moderation import undo_deadline
 
 register = template.Library()
@@ -39,11 +38,3 @@ def undo_offer(context):
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
-
-
-@register.inclusion_tag("comments/_mail_worker_status.html", takes_context=True)
-def mail_worker_status(context):
-    """Whether the mail sender runs and what waits or has failed, for those who may see the outbox."""
-    if not context["request"].user.has_perm(VIEW_OUTBOX_PERMISSION):
-        return {"status": None}
-    return {"status": outbox.status()}

@@ -6,15 +6,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from comments.outbox import send_due
+from outbox.sender import send_due
 
-logger = logging.getLogger("comments.outbox")
+logger = logging.getLogger("outbox.sender")
 
 
 class Command(BaseCommand):
     help = (
-        "Send the comment emails that are due, retrying failed ones later. One pass, for cron; "
-        "--loop keeps going (gunicorn starts it beside the web workers)."
+        "Send the emails that are due, retrying failed ones later. One pass, for cron; "
+        "--loop keeps going (manage.py serve runs it beside the web server)."
     )
 
     def add_arguments(self, parser):

@@ -1,19 +1,18 @@
-"""The outbox: every comment email is a row written in the same transaction as
-the event it tells of, and a sender outside the request delivers it.
+"""The sender: it delivers what the outbox holds, outside any request
+(`manage.py send_outbox`).
 
-Nothing is lost when the mail server is down or a process is killed: a row
+Nothing is lost when the mail server is down or a process is killed: an email
 stays unsent until the server accepted it, each attempt is recorded, and a
 failed one is retried later with a growing delay. Several senders may run at
-once (one beside each app server): each claims a row just before sending it,
-for longer than any send can take, and no two take the same row. Claims are
-timed by the database's clock, so the hosts' clocks need not agree.
+once (one beside each app server): each claims an email just before sending
+it, for longer than any send can take, and no two take the same email. Claims
+are timed by the database's clock, so the hosts' clocks need not agree.
 
 What no outbox can rule out is a sender killed after the mail server accepted
 a message and before that was recorded: the message goes out again once the
 claim lapses, with the same Message-ID, so the receiving side can tell.
 """
 
-import hashlib
 import logging
 import os
 import socket
@@ -21,129 +20,36 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.utils import DNS_NAME
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Now
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
-from .models import Comment, DeliveryAttempt, EmailOptOut, MailWorker, OutboundEmail
+from .emails import single_line
+from .models import DeliveryAttempt, MailWorker, OutboundEmail
+from .opt_outs import opted_out, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
-Kind = OutboundEmail.Kind
-
-# The comment field each kind marks once the mail server has accepted it.
-SENT_FIELDS = {Kind.PUBLICATION_NOTICE: "publication_notice_sent_at", Kind.REPLY_NOTICE: "reply_notice_sent_at"}
-# Emails that announce a moderation decision; undoing the decision cancels them.
-DECISION_KINDS = (Kind.PUBLICATION_NOTICE, Kind.REPLY_NOTICE)
 # COMMENTS_EMAIL_TIMEOUT bounds each step of a send (connect, greeting, EHLO,
 # MAIL, RCPT, DATA, the message and its reply), not the whole: a claim lasts
 # this many timeouts, longer than the slowest send that still succeeds.
 CLAIM_TIMEOUTS = 10
 # A sender not seen for this long is forgotten: until then it shows as stale.
 FORGET_WORKERS_AFTER = timedelta(days=1)
-OPT_OUT_SALT = "comments.opt-out"
-UNSUBSCRIBE_SALT = "comments.unsubscribe.keyed"
-# Links in emails sent before addresses were keyed carry the address's plain
-# SHA-256, signed with this salt.
-PLAIN_UNSUBSCRIBE_SALT = "comments.unsubscribe"
+
+_sent_hooks = []
 
 
-def single_line(value, limit=200):
-    """Header text that no content can break: every run of whitespace and
-    control characters, line breaks included, becomes one space."""
-    cleaned = "".join(" " if ch.isspace() or not ch.isprintable() else ch for ch in str(value))
-    cleaned = " ".join(cleaned.split())
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
-
-
-def keyed(digest, secret=None):
-    """An HMAC of an address's plain SHA-256 under a key derived from `secret`
-    (SECRET_KEY unless given): without the key no one can find the address
-    by hashing guesses, and a list of plain digests can be keyed as it is."""
-    return salted_hmac(OPT_OUT_SALT, digest, secret=secret, algorithm="sha256").hexdigest()
-
-
-def _plain_digest(address):
-    return hashlib.sha256(address.strip().casefold().encode()).hexdigest()
-
-
-def address_hash(address):
-    """The address as the opt-out list and unsubscribe links hold it."""
-    return keyed(_plain_digest(address))
-
-
-def address_hashes(address):
-    """Every hash the address may be held under: with SECRET_KEY and with each
-    key it replaced (SECRET_KEY_FALLBACKS), so rotating the key loses no opt-out."""
-    digest = _plain_digest(address)
-    return [keyed(digest, secret) for secret in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)]
-
-
-def unsubscribe_url(address):
-    token = signing.dumps(address_hash(address), salt=UNSUBSCRIBE_SALT, compress=True)
-    return settings.SITE_URL.rstrip("/") + reverse("comments:unsubscribe", kwargs={"token": token})
-
-
-def opted_out(address):
-    return EmailOptOut.objects.filter(address_hash__in=address_hashes(address)).exists()
-
-
-def unsubscribe_digest(token):
-    """The address hash an unsubscribe token was made for, or None if this
-    site did not make it."""
-    try:
-        return signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        pass
-    try:
-        return keyed(signing.loads(token, salt=PLAIN_UNSUBSCRIBE_SALT))
-    except signing.BadSignature:
-        return None
-
-
-def unsubscribe(digest):
-    """Stop every comment email to the address with this hash, waiting ones included."""
-    with transaction.atomic():
-        EmailOptOut.objects.get_or_create(address_hash=digest)
-        waiting = [email.pk for email in OutboundEmail.objects.unsent() if digest in address_hashes(email.to)]
-        OutboundEmail.objects.filter(pk__in=waiting).update(cancelled_at=timezone.now())
-
-
-def enqueue(*, kind, comment, to, subject, body, not_before=None):
-    """Write one email to the outbox, inside the caller's transaction. Returns
-    it, or None when the address has opted out or this comment already has a
-    live email of this kind to this address."""
-    if not to or opted_out(to):
-        return None
-    email = OutboundEmail(
-        kind=kind,
-        comment=comment,
-        to=to,
-        subject=single_line(subject),
-        body=body,
-        due_at=not_before or timezone.now(),
-    )
-    try:
-        with transaction.atomic():
-            email.save()
-    except IntegrityError:
-        return None
-    return email
-
-
-def cancel_decision_emails(comment):
-    """The undo hook: a decision taken back takes back its unsent emails."""
-    return (
-        OutboundEmail.objects.unsent()
-        .filter(comment=comment, kind__in=DECISION_KINDS)
-        .update(cancelled_at=timezone.now())
-    )
+def when_sent(hook):
+    """Have `hook(email)` called for every email the mail server accepts,
+    inside the transaction that records it as sent: how the app that wrote
+    an email learns it went out. Apps register theirs in AppConfig.ready()
+    (comments/apps.py); the outbox itself knows nothing of them."""
+    if hook not in _sent_hooks:
+        _sent_hooks.append(hook)
 
 
 def message_id(email):
@@ -212,14 +118,11 @@ def _record(email, now, error=""):
         email.attempts += 1
         if not error:
             email.sent_at = at
-            field = SENT_FIELDS.get(email.kind)
-            if field:
-                Comment.objects.filter(pk=email.comment_id).update(**{field: at})
+            for hook in _sent_hooks:
+                hook(email)
         elif email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             email.failed_at = at
-            logger.error(
-                "Gave up on email %s (%s) after %d attempts", email.pk, email.get_kind_display(), email.attempts
-            )
+            logger.error("Gave up on email %s (%s) after %d attempts", email.pk, email.kind, email.attempts)
         else:
             email.due_at = _clock(now) + retry_delay(email.attempts)
         email.save(update_fields=("attempts", "sent_at", "failed_at", "due_at"))

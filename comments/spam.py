@@ -96,6 +96,13 @@ def blocklist_matches(*fields):
     return sorted(matches, key=str.casefold)
 
 
+def duplicate_reason(earlier):
+    return (
+        f"Repeats comment {earlier.pk}: the same text from the same address moments earlier, "
+        "from a browser that did not send that one (or whose first answer never arrived)."
+    )
+
+
 def spam_reasons(*, name, email, body, honeypot):
     reasons = []
     if honeypot:
@@ -174,17 +181,12 @@ def over_rate_limit(ip_digest, *, now):
     return recent[settings.COMMENTS_RATE_LIMIT - 1 :].exists()
 
 
-def earlier_copy(article, email, body, *, now, among):
-    """The comment this one repeats, if one of `among` (the pks of the
-    comments this browser sent) is the same text from the same address for
-    the same article within the duplicate window (a resubmitted form or a
-    double click), or None."""
-    if not among:
-        return None
+def earlier_copy(article, email, body, *, now):
+    """The comment this one repeats, if the same text from the same address for
+    the same article arrived within the duplicate window (a resubmitted form or
+    a double click), or None."""
     since = now - timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW)
-    return (
-        Comment.objects.by_email(email).filter(pk__in=among, article=article, body=body, created_at__gte=since).first()
-    )
+    return Comment.objects.by_email(email).filter(article=article, body=body, created_at__gte=since).first()
 
 
 def serialise(*keys):

@@ -7,11 +7,14 @@ already stored, and concurrent submissions take turns (spam.serialise), so a
 count or a claim can never be lost between processes or to a restart; a
 transaction that fails releases its claim with everything else.
 
-The duplicate check looks only at the comments this browser sent (a signed
-cookie names them): a resubmitted form or a double click lands on the first
-comment's page. Anyone can type another person's address and text, so from
-any other browser the same text is a new comment like any other, answered
-with its own receipt, and nothing about the earlier one is revealed.
+The same text from the same address within the duplicate window is answered
+by what the request proves. From the browser that sent the first (a signed
+cookie names the comments it sent) it lands on that comment's page and
+nothing is stored. From anywhere else it is answered exactly as a new comment,
+with a receipt of its own, since anyone can type another person's address and
+text and must learn nothing of the earlier one; it is stored held as a
+duplicate, so moderators see it only among the spam (a double click whose
+first answer never reached the browser ends here too).
 """
 
 import enum
@@ -60,16 +63,19 @@ def submit(*, article, data, client_ip, user_agent, sent_here=()):
     with transaction.atomic():
         spam.serialise(f"address:{ip_digest}", f"text:{article.pk}:{text.email_key(email)}:{body}")
         now = timezone.now()
-        earlier = spam.earlier_copy(article, email, body, now=now, among=sent_here)
-        if earlier is not None:
+        earlier = spam.earlier_copy(article, email, body, now=now)
+        if earlier is not None and earlier.pk in sent_here:
             return Submission(Outcome.REPEATED, form, earlier)
         if spam.over_rate_limit(ip_digest, now=now):
             return Submission(Outcome.RATE_LIMITED, form)
+        reasons = form.spam_reasons()
+        if earlier is not None:
+            reasons.append(spam.duplicate_reason(earlier))
         comment = form.save(commit=False)
         comment.article = article
         comment.ip_hmac = ip_digest
         comment.user_agent = user_agent[: Comment._meta.get_field("user_agent").max_length]
-        moderation.receive(comment, spam_reasons=form.spam_reasons())
+        moderation.receive(comment, spam_reasons=reasons)
     return Submission(Outcome.RECEIVED, form, comment)
 
 

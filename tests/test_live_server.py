@@ -332,7 +332,7 @@ def test_the_rate_limit_holds_across_server_processes_and_restarts(start_server)
     assert statuses == [302] * 5 + [429] * 2
 
 
-def test_a_double_post_to_two_processes_is_stored_once(start_server):
+def test_a_double_post_to_two_processes_leaves_one_comment_to_moderate(start_server):
     shared = {"COMMENTS_RATE_LIMIT": "1000", "SECRET_KEY": secrets.token_urlsafe(50)}
     first = start_server(**shared)
     second = start_server(**shared, migrated=True)
@@ -343,7 +343,9 @@ def test_a_double_post_to_two_processes_is_stored_once(start_server):
             )
         )
     assert statuses == [302] * 8
-    assert first.stored_comments() == [("Sent twice.", "pending")]
+    # None of these readers holds the first one's cookie: the repeats are
+    # answered as new comments and held as duplicates, out of the queue.
+    assert sorted(first.stored_comments()) == [("Sent twice.", "pending")] + [("Sent twice.", "spam")] * 7
 
 
 def test_no_number_of_requests_elsewhere_resets_the_rate_limit(start_server):

@@ -1,18 +1,18 @@
 """The outbox's move out of the comments app into an app of its own keeps
-every email, attempt, opt-out and sender, and Moderators still see it."""
+every email, attempt and opt-out, and Moderators still see it."""
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
 
 from comments.models import Comment
-from outbox.models import EmailOptOut, MailWorker, OutboundEmail
+from outbox.models import EmailOptOut, OutboundEmail
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-BEFORE_THE_MOVE = ("comments", "0012_mail_worker_heartbeat_and_retry")
+# The outbox inside the comments app, before senders recorded a heartbeat.
+BEFORE_THE_MOVE = ("comments", "0011_keyed_opt_out_digests")
 OPT_OUT = "ab" * 32
 
 
@@ -30,7 +30,7 @@ def migrate_to_latest():
 @pytest.fixture
 def moved():
     """A database as it was before the move (an email about a comment, tried
-    twice, an opt-out, a sender), migrated on. Returns the email's and the
+    twice, and an opt-out), migrated on. Returns the email's and the
     comment's ids."""
     apps = migrate_to(BEFORE_THE_MOVE)
     article = apps.get_model("articles", "Article").objects.create(title="T", slug="t", summary="S.", disclaimer="D.")
@@ -43,7 +43,6 @@ def moved():
     for error in ("refused", ""):
         apps.get_model("comments", "DeliveryAttempt").objects.create(email=email, error=error)
     apps.get_model("comments", "EmailOptOut").objects.create(address_hash=OPT_OUT)
-    apps.get_model("comments", "MailWorker").objects.create(host="mail-host", pid=42, last_seen=timezone.now())
     migrate_to_latest()
     yield email.pk, comment.pk
     migrate_to_latest()
@@ -56,14 +55,13 @@ def test_an_email_moved_to_the_outbox_app_keeps_its_fields_and_is_about_its_comm
     assert email.about == Comment.objects.get(pk=comment_pk)
 
 
-def test_every_attempt_opt_out_and_sender_moves_with_the_outbox(moved):
+def test_every_attempt_and_opt_out_moves_with_the_outbox(moved):
     email_pk, _ = moved
     assert [attempt.error for attempt in OutboundEmail.objects.get(pk=email_pk).delivery_attempts.all()] == [
         "refused",
         "",
     ]
     assert list(EmailOptOut.objects.values_list("address_hash", flat=True)) == [OPT_OUT]
-    assert list(MailWorker.objects.values_list("host", "pid")) == [("mail-host", 42)]
 
 
 def test_moderators_still_see_the_outbox_and_send_failed_emails_again_after_the_move(moved):

@@ -146,3 +146,9 @@ def test_the_retry_action_is_not_offered_without_its_permission(outbox_viewer_cl
 def test_moderators_may_send_failed_emails_again(db):
     moderators = Group.objects.get(name="Moderators")
     assert moderators.permissions.filter(codename="retry_outboundemail").exists()
+
+
+def test_an_emails_page_in_the_admin_links_to_the_comment_it_is_about(moderator_client, email):
+    page = moderator_client.get(reverse("admin:outbox_outboundemail_change", args=[email.pk])).content.decode()
+    comment_page = reverse("admin:comments_comment_change", args=[email.about_id])
+    assert f'<a href="{comment_page}">Ada on A test article</a>' in page

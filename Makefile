@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3 p
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: help run dev setup port-free test test-postgres test-proxy lint bench lock clean
+.PHONY: help run dev setup port-free test test-postgres test-proxy test-cluster lint bench lock clean
 
 help:
 	@echo "make run    set up and serve the site on http://127.0.0.1:$(PORT)/ (granian and the mail worker, DEBUG off)"
@@ -21,6 +21,7 @@ help:
 	@echo "make test   set up, lint and run the whole test suite"
 	@echo "make test-postgres   the whole suite against throwaway PostgreSQL and Redis servers"
 	@echo "make test-proxy   nginx with deploy/nginx.conf in front of the live site (manage.py serve)"
+	@echo "make test-cluster   two app hosts, PostgreSQL, Redis and nginx as one site, under faults"
 	@echo "make lint   ruff check, ruff format --check and makemigrations --check"
 	@echo "make bench  measure the production server under load with wrk (not part of the tests)"
 	@echo "make lock   re-pin requirements*.lock from the ranges in pyproject.toml"
@@ -75,18 +76,24 @@ FIND_CHROMIUM = $(PY) tests/browser/chromium.py
 # SQLite and the local-memory cache, whatever the shell has exported.
 test: lint
 	@chromium=$$($(FIND_CHROMIUM)) || exit 1; \
-	env -u DATABASE_URL -u REDIS_URL CHROMIUM_PATH="$$chromium" $(BIN)/pytest --ignore=tests/proxy
+	env -u DATABASE_URL -u REDIS_URL CHROMIUM_PATH="$$chromium" $(BIN)/pytest --ignore=tests/proxy --ignore=tests/cluster
 
 # The same suite against a throwaway PostgreSQL 15 cluster and redis-server
 # (Debian's postgresql-15 and redis-server packages).
 test-postgres: $(VENV)/.dev
 	@chromium=$$($(FIND_CHROMIUM)) || exit 1; \
-	CHROMIUM_PATH="$$chromium" scripts/with-services.sh $(BIN)/pytest --ignore=tests/proxy
+	CHROMIUM_PATH="$$chromium" scripts/with-services.sh $(BIN)/pytest --ignore=tests/proxy --ignore=tests/cluster
 
 # Debian's nginx and openssl packages, with deploy/nginx.conf, in front of the
 # production server (manage.py serve) on SQLite.
 test-proxy: $(VENV)/.dev
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest tests/proxy
+
+# The topology of a site on several machines, on this one: PostgreSQL and
+# Redis (as for test-postgres), two app hosts each with its mail worker, and
+# nginx with deploy/nginx.conf balancing both (tests/cluster/).
+test-cluster: $(VENV)/.dev
+	scripts/with-services.sh $(BIN)/pytest tests/cluster
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -45,8 +45,10 @@ from .models import Article
 
 TOKEN_KEY = "ta1:article-version-token"
 # The longest a process serves an article it read under a token Redis still
-# holds, in case Redis lost the write that replaced it.
-REREAD_SECONDS = 1
+# holds, in case Redis lost the write that replaced it: half of the second
+# within which a change must show, leaving the rest for a request that waits
+# on a stuck Redis (settings.REDIS_CLIENT_OPTIONS) and for rendering.
+REREAD_SECONDS = 0.5
 
 
 def version(article):

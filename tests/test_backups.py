@@ -114,7 +114,7 @@ def readme_backup_arguments():
 
 
 def test_the_readmes_backup_example_works_where_there_is_no_backups_directory_yet(
-    transactional_db, tmp_path, monkeypatch
+    transactional_db, django_db_serialized_rollback, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
     arguments = readme_backup_arguments()
@@ -122,12 +122,12 @@ def test_the_readmes_backup_example_works_where_there_is_no_backups_directory_ye
     assert (tmp_path / arguments[-1]).is_file()
 
 
-def test_the_backups_directory_is_created_for_its_owner_only(transactional_db, tmp_path):
+def test_the_backups_directory_is_created_for_its_owner_only(transactional_db, django_db_serialized_rollback, tmp_path):
     call_command("backup", str(tmp_path / "backups" / "ta1.backup"), stdout=io.StringIO())
     assert stat.S_IMODE(os.stat(tmp_path / "backups").st_mode) == 0o700
 
 
-def test_a_backup_is_readable_by_its_owner_only(transactional_db, tmp_path):
+def test_a_backup_is_readable_by_its_owner_only(transactional_db, django_db_serialized_rollback, tmp_path):
     """It holds every reader's email address."""
     call_command("backup", str(tmp_path / "ta1.backup"), stdout=io.StringIO())
     assert stat.S_IMODE(os.stat(tmp_path / "ta1.backup").st_mode) == 0o600
@@ -142,13 +142,15 @@ def backups_in(directory):
     return sorted(path.name for path in directory.iterdir() if not path.name.startswith("."))
 
 
-def test_keep_deletes_the_oldest_backups_beyond_the_newest_n(transactional_db, tmp_path):
+def test_keep_deletes_the_oldest_backups_beyond_the_newest_n(transactional_db, django_db_serialized_rollback, tmp_path):
     for day in ("01", "02", "03"):
         call_command("backup", str(tmp_path / f"ta1-2025-01-{day}.backup"), "--keep", "2", stdout=io.StringIO())
     assert backups_in(tmp_path) == ["ta1-2025-01-02.backup", "ta1-2025-01-03.backup"]
 
 
-def test_keep_never_deletes_a_file_the_backup_command_did_not_write(transactional_db, tmp_path):
+def test_keep_never_deletes_a_file_the_backup_command_did_not_write(
+    transactional_db, django_db_serialized_rollback, tmp_path
+):
     (tmp_path / "copied-by-hand.backup").write_text("kept")
     (tmp_path / "notes.txt").write_text("kept")
     for day in ("01", "02"):
@@ -175,7 +177,7 @@ def test_restoring_a_file_that_is_not_a_backup_is_refused_in_one_line_and_change
 
 
 def test_restoring_a_truncated_backup_is_refused_in_one_line_and_changes_nothing(
-    transactional_db, article, tmp_path, monkeypatch
+    transactional_db, django_db_serialized_rollback, article, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
     backup = tmp_path / "ta1.backup"

@@ -156,7 +156,7 @@ def test_the_containers_start_command_serves_as_a_user_without_a_home(tmp_path):
             assert server.poll() is None, log.read_text()
             try:
                 with urllib.request.urlopen(request, timeout=5) as response:
-                    assert json.loads(response.read()) == {"database": "ok", "disk": "ok", "cache": "ok"}
+                    health = json.loads(response.read())
                     break
             except OSError:
                 assert time.monotonic() < deadline, log.read_text()
@@ -164,5 +164,12 @@ def test_the_containers_start_command_serves_as_a_user_without_a_home(tmp_path):
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
+    # The database here is not migrated: the mail worker's report (which never
+    # fails the check) has nothing to read; the checks themselves pass.
+    assert {name: health[name] for name in ("database", "disk", "cache")} == {
+        "database": "ok",
+        "disk": "ok",
+        "cache": "ok",
+    }
     assert "Permission denied" not in log.read_text()
     assert not home.exists()

@@ -97,4 +97,8 @@ def test_an_admin_change_to_a_read_only_database_answers_503(admin_client, artic
 def test_health_check_reports_a_database_that_cannot_write(read_only_database, client):
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"database": "error", "cache": "ok"}
+    # The mail worker's report never fails the check: only the checks are compared.
+    assert {name: result for name, result in response.json().items() if name != "mail_worker"} == {
+        "database": "error",
+        "cache": "ok",
+    }

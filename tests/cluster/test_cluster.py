@@ -22,7 +22,6 @@ import json
 import os
 import secrets
 import signal
-import ssl
 import subprocess
 import sys
 import threading
@@ -38,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "proxy"))
 
 from smtp_sink import Sink, _Server, _Session  # noqa: E402
 from test_live_server import free_port  # noqa: E402
-from test_nginx import NGINX_MAIN, nginx_binary, replace_once, wait_for  # noqa: E402
+from test_nginx import start_nginx, wait_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = "/articles/thymosin-alpha-1/"
@@ -253,34 +252,13 @@ class Cluster:
         return self.manage("shell", "--no-imports", "-c", code).strip()
 
     def start_nginx(self):
-        prefix = self.directory / "nginx"
-        (prefix / "certs").mkdir(parents=True)
-        for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (prefix / "tmp" / name).mkdir(parents=True)
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"]
-            + ["-addext", "subjectAltName=DNS:localhost", "-keyout", str(prefix / "certs" / "privkey.pem")]
-            + ["-out", str(prefix / "certs" / "fullchain.pem")],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
         self.http_port, self.https_port = free_port(), free_port()
-        site = (ROOT / "deploy" / "nginx.conf").read_text()
-        site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{self.http_port};")
-        site = replace_once(site, "listen 443 ssl;", f"listen 127.0.0.1:{self.https_port} ssl;")
-        upstreams = "".join(f"server 127.0.0.1:{host.port};\n    " for host in self.hosts)
-        site = replace_once(site, "server app:8000;", upstreams.rstrip())
-        site = replace_once(site, "/var/log/nginx/access.log", str(prefix / "access.log"))
-        site = replace_once(site, "/var/cache/nginx/ta1", str(prefix / "cache"))
-        (prefix / "site.conf").write_text(site)
-        (prefix / "nginx.conf").write_text(NGINX_MAIN.format(user="user root;" if os.geteuid() == 0 else ""))
-        binary = nginx_binary()
-        self.nginx = subprocess.Popen(
-            [binary, "-p", f"{prefix}/", "-c", "nginx.conf", "-g", "daemon off;"], start_new_session=True
+        self.nginx, self.tls = start_nginx(
+            self.directory / "nginx",
+            [host.port for host in self.hosts],
+            http_port=self.http_port,
+            https_port=self.https_port,
         )
-        self.tls = ssl.create_default_context(cafile=prefix / "certs" / "fullchain.pem")
-        wait_for(f"https://localhost:{self.https_port}/healthz", context=self.tls)
 
     def request(self, method, path, body=None, headers=None):
         connection = http.client.HTTPSConnection("localhost", self.https_port, context=self.tls, timeout=30)

@@ -72,6 +72,43 @@ def wait_for(url, context=None):
             time.sleep(0.2)
 
 
+def start_nginx(prefix, app_ports, *, http_port, https_port):
+    """deploy/nginx.conf with a throwaway certificate, in `prefix`, balancing
+    the app servers on `app_ports`: only its ports, upstream servers, cache
+    directory and access log change. Returns the process and a TLS context
+    that trusts the certificate, once nginx answers."""
+    (prefix / "certs").mkdir(parents=True)
+    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (prefix / "tmp" / name).mkdir(parents=True)
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"]
+        + ["-addext", "subjectAltName=DNS:localhost", "-keyout", prefix / "certs" / "privkey.pem"]
+        + ["-out", prefix / "certs" / "fullchain.pem"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    upstreams = "\n    ".join(f"server 127.0.0.1:{port};" for port in app_ports)
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{http_port};")
+    site = replace_once(site, "listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;")
+    site = replace_once(site, "server app:8000;", upstreams)
+    site = replace_once(site, "/var/log/nginx/access.log", str(prefix / "access.log"))
+    site = replace_once(site, "/var/cache/nginx/ta1", str(prefix / "cache"))
+    (prefix / "site.conf").write_text(site)
+    # As root, nginx's workers would drop to `nobody`, who cannot write here.
+    (prefix / "nginx.conf").write_text(NGINX_MAIN.format(user="user root;" if os.geteuid() == 0 else ""))
+    binary = nginx_binary()
+    check = subprocess.run([binary, "-t", "-p", f"{prefix}/", "-c", "nginx.conf"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    process = subprocess.Popen(
+        [binary, "-p", f"{prefix}/", "-c", "nginx.conf", "-g", "daemon off;"], start_new_session=True
+    )
+    tls = ssl.create_default_context(cafile=prefix / "certs" / "fullchain.pem")
+    wait_for(f"https://localhost:{https_port}/healthz", context=tls)
+    return process, tls
+
+
 class Site:
     def __init__(self, directory):
         self.directory = directory
@@ -116,52 +153,10 @@ class Site:
             )
 
     def start_nginx(self):
-        prefix = self.directory / "nginx"
-        (prefix / "certs").mkdir(parents=True)
-        for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (prefix / "tmp" / name).mkdir(parents=True)
-        subprocess.run(
-            [
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=localhost",
-                "-addext",
-                "subjectAltName=DNS:localhost",
-                "-keyout",
-                prefix / "certs" / "privkey.pem",
-                "-out",
-                prefix / "certs" / "fullchain.pem",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=60,
+        process, self.tls = start_nginx(
+            self.directory / "nginx", [self.app_port], http_port=self.http_port, https_port=self.https_port
         )
-        site = (ROOT / "deploy" / "nginx.conf").read_text()
-        site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{self.http_port};")
-        site = replace_once(site, "listen 443 ssl;", f"listen 127.0.0.1:{self.https_port} ssl;")
-        site = replace_once(site, "server app:8000;", f"server 127.0.0.1:{self.app_port};")
-        site = replace_once(site, "/var/log/nginx/access.log", str(prefix / "access.log"))
-        site = replace_once(site, "/var/cache/nginx/ta1", str(prefix / "cache"))
-        (prefix / "site.conf").write_text(site)
-        # As root, nginx's workers would drop to `nobody`, who cannot write here.
-        (prefix / "nginx.conf").write_text(NGINX_MAIN.format(user="user root;" if os.geteuid() == 0 else ""))
-        binary = nginx_binary()
-        check = subprocess.run([binary, "-t", "-p", f"{prefix}/", "-c", "nginx.conf"], capture_output=True, text=True)
-        assert check.returncode == 0, check.stderr
-        self.processes.append(
-            subprocess.Popen(
-                [binary, "-p", f"{prefix}/", "-c", "nginx.conf", "-g", "daemon off;"], start_new_session=True
-            )
-        )
-        self.tls = ssl.create_default_context(cafile=prefix / "certs" / "fullchain.pem")
-        wait_for(f"https://localhost:{self.https_port}/healthz", context=self.tls)
+        self.processes.append(process)
 
     def stop(self):
         for process in self.processes:

@@ -3,9 +3,8 @@
 import hashlib
 
 import pytest
-from django.db import connection
 from django.db.migrations.exceptions import IrreversibleError
-from django.db.migrations.executor import MigrationExecutor
+from migrating import migrate_to, migrate_to_latest
 
 from outbox import opt_outs
 from outbox.models import EmailOptOut
@@ -13,17 +12,6 @@ from outbox.models import EmailOptOut
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BEFORE_KEYED_OPT_OUTS = ("comments", "0010_reader_fields_without_control_characters")
-
-
-def migrate_to(target):
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
-def migrate_to_latest():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.fixture

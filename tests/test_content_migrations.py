@@ -3,8 +3,7 @@
 import importlib
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from migrating import migrate_to, migrate_to_latest
 
 from articles.models import Article
 
@@ -16,19 +15,8 @@ URGENT = (
 )
 
 
-def migrate_to(target):
-    executor = MigrationExecutor(connection)
-    executor.migrate([("articles", target)])
-    return executor.loader.project_state([("articles", target)]).apps
-
-
-def migrate_to_latest():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 def test_the_urgent_sentence_becomes_a_callout_only_where_it_is_still_as_loaded():
-    apps = migrate_to("0007_section_markdown_help")
+    apps = migrate_to(("articles", "0007_section_markdown_help"))
     OldArticle, OldSection = apps.get_model("articles", "Article"), apps.get_model("articles", "Section")
     article = OldArticle.objects.create(title="T", slug="t", summary="s", disclaimer="d")
     as_loaded = f"Serious reactions are rare.\n\n{URGENT}\n\nPeople with complex histories."
@@ -54,7 +42,7 @@ def test_the_urgent_sentence_becomes_a_callout_only_where_it_is_still_as_loaded(
 
 def test_the_dosing_chart_is_corrected_only_in_sections_still_as_loaded():
     chart = importlib.import_module("articles.migrations.0009_dosing_chart_restates_the_article")
-    apps = migrate_to("0008_urgent_sentence_as_warning_callout")
+    apps = migrate_to(("articles", "0008_urgent_sentence_as_warning_callout"))
     OldArticle, OldSection = apps.get_model("articles", "Article"), apps.get_model("articles", "Section")
     article = OldArticle.objects.create(title="Chart", slug="chart", summary="s", disclaimer="d")
     (table_heading, table_body), (sources_heading, sources_body) = chart.LOADED.items()

@@ -3,8 +3,7 @@ every email, attempt and opt-out, and Moderators still see it."""
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from migrating import migrate_to, migrate_to_latest
 
 from comments.models import Comment
 from outbox.models import EmailOptOut, OutboundEmail
@@ -14,17 +13,6 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 # The outbox inside the comments app, before senders recorded a heartbeat.
 BEFORE_THE_MOVE = ("comments", "0011_keyed_opt_out_digests")
 OPT_OUT = "ab" * 32
-
-
-def migrate_to(target):
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
-def migrate_to_latest():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.fixture

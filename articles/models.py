@@ -90,6 +90,20 @@ class Article(models.Model):
         help_text="When a published comment last appeared, changed or went away; with the last-updated time "
         "it names the cached copy of the page.",
     )
+    comment_count = models.PositiveIntegerField(
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text="How many of its comments readers see (the approved ones), as the page's heading says. The "
+        "comments app keeps it whenever a comment appears or goes away, so no page counts them.",
+    )
+    thread_count = models.PositiveIntegerField(
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text="How many threads its pages of comments hold: top-level comments that are approved or have "
+        "approved replies. Kept with the comment count.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 

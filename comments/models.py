@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -38,14 +38,28 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Status.PENDING)
 
     def threads(self):
-        """The top-level comments readers see, oldest first, each with its
-        approved replies in `shown_replies`: the approved ones, and a removed
+        """The top-level comments readers see: the approved ones, and a removed
         one whose thread still holds approved replies (shown as removed)."""
-        answered = Comment.objects.approved().filter(parent=OuterRef("pk"))
-        replies = Prefetch(
-            "replies", queryset=Comment.objects.approved().select_related("in_reply_to"), to_attr="shown_replies"
+        return self.filter(parent=None, thread_shown=True)
+
+    def with_shown_replies(self):
+        """Each with its approved replies in `shown_replies`, oldest first."""
+        # Ordered by thread first, so that SQLite reads each thread's replies
+        # from comment_parent_status_created, not every approved comment by date.
+        shown = Comment.objects.approved().select_related("in_reply_to").order_by("parent", "created_at", "pk")
+        return self.prefetch_related(Prefetch("replies", queryset=shown, to_attr="shown_replies"))
+
+    def earlier_than(self, comment):
+        """Those before `comment` in the order comments are shown, oldest first."""
+        return self.filter(created_at__lte=comment.created_at).exclude(
+            created_at=comment.created_at, pk__gte=comment.pk
         )
-        return self.filter(parent=None).filter(Q(status=Status.APPROVED) | Exists(answered)).prefetch_related(replies)
+
+    def later_than(self, comment):
+        """Those after `comment` in the order comments are shown."""
+        return self.filter(created_at__gte=comment.created_at).exclude(
+            created_at=comment.created_at, pk__lte=comment.pk
+        )
 
     def by_email(self, email):
         key = text.email_key(email)
@@ -68,6 +82,7 @@ class Comment(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,  # comment_parent_status_created starts with it
         related_name="replies",
         editable=False,
         help_text="The top-level comment this one replies to. Threads are one level deep, and a comment with "
@@ -160,6 +175,19 @@ class Comment(models.Model):
     spam_reasons = models.TextField(
         blank=True, editable=False, help_text="Why the comment was held as spam when it arrived, one reason per line."
     )
+    approved_in_thread = models.PositiveIntegerField(
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text="On a top-level comment: how many comments of its thread are approved, itself included. Kept "
+        "by counts.py; 0 on replies.",
+    )
+    thread_shown = models.GeneratedField(
+        expression=Q(approved_in_thread__gt=0),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        help_text="On a top-level comment: its thread is on the article's pages.",
+    )
     # The emails about the comment (for a reply notice: the reply), which go
     # with it when it is deleted.
     emails = GenericRelation("outbox.OutboundEmail", content_type_field="about_type", object_id_field="about_id")
@@ -174,6 +202,14 @@ class Comment(models.Model):
         )
         indexes = (
             models.Index(fields=("article", "status", "created_at"), name="comment_article_status_created"),
+            # The article's pages of threads, read by range from any page's first thread.
+            models.Index(
+                fields=("article", "created_at", "id"),
+                condition=Q(parent=None, thread_shown=True),
+                name="comment_shown_threads",
+            ),
+            # A page's replies, and a thread's count.
+            models.Index(fields=("parent", "status", "created_at"), name="comment_parent_status_created"),
             # The rate limit counts one address's recent comments.
             models.Index(fields=("ip_hmac", "created_at"), name="comment_address_created"),
             # Export and erasure find one address's comments; the duplicate check
@@ -216,6 +252,14 @@ class Comment(models.Model):
         self.email_key = text.email_key(self.email)
         self.link_count = text.count_links(self.body)
         update_fields = kwargs.get("update_fields")
+        if update_fields is None and not self._state.adding:
+            # counts.py keeps the thread's count in the database: an instance
+            # loaded before its thread last changed must not write back an old one.
+            kwargs["update_fields"] = update_fields = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and not field.generated and field.name != "approved_in_thread"
+            ]
         if update_fields is not None and {"body", "email"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "body_html", "email_key", "link_count"}
         super().save(*args, **kwargs)

@@ -1,12 +1,15 @@
-"""Keep the article page's version honest: every change to a comment that
-readers could see moves its article's version, whichever path made it: a bulk
-action, the change form, a data-protection erasure."""
+"""Keep the article page honest: every change to a comment that readers could
+see counts its thread again (counts.py) and moves its article's version,
+whichever path made it: a bulk action, the change form, a data-protection
+erasure."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from articles import versions
 
+from . import counts
 from .models import Comment, Status
 
 
@@ -17,4 +20,6 @@ def comment_changed(sender, instance, created=False, **kwargs):
     # approved one, or a later change of status, alters the page.
     if created and instance.status != Status.APPROVED:
         return
-    versions.moved(instance.article_id, comments=True)
+    with transaction.atomic():
+        counts.thread_changed(instance)
+        versions.moved(instance.article_id, comments=True)

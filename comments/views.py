@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -59,9 +58,8 @@ def comment_permalink(request, pk):
     comments that holds its thread."""
     comment = get_object_or_404(Comment.objects.public().select_related("article", "parent"), pk=pk)
     thread = replies.thread_of(comment)
-    earlier = comment.article.comments.threads().filter(
-        Q(created_at__lt=thread.created_at) | Q(created_at=thread.created_at, pk__lt=thread.pk)
-    )
+    # Counted in the index of the article's threads alone.
+    earlier = comment.article.comments.threads().earlier_than(thread)
     page = earlier.count() // settings.COMMENTS_PER_PAGE + 1
     query = f"?page={page}" if page > 1 else ""
     return redirect(f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles import drafts
 from articles.models import Article, DraftSection, Section
 from articles.reviews import mark_reviewed
+from comments import counts
 from comments.models import Comment, Status
 from comments.moderation import approve
 from outbox.sender import send_due
@@ -84,6 +85,7 @@ def busy_article(article):
         Comment(article=article, name=f"Reader {n}", email=f"r{n}@example.org", body="Hi.", status=Status.APPROVED)
         for n in range(60)
     )
+    counts.recount(article)
     return article
 
 

@@ -91,14 +91,14 @@ def test_unpublished_article_is_not_found(client, article):
 
 @pytest.mark.parametrize("fixtures", [("section", "approved_comment"), ("busy_article",), ("busy_article", "threads")])
 def test_article_page_query_count_is_constant(client, article, request, fixtures, django_assert_num_queries):
-    """One query for the article, one for all its sections, one to count the
-    published comments, one to count the threads, one for their page and one
-    for its replies, for one section and comment as for thirty sections and
+    """One query for the article (which holds its counts of comments and
+    threads), one for all its sections, one for the page of threads and one
+    for their replies, for one section and comment as for thirty sections and
     sixty threads with replies: the templates must never query per section,
     comment or reply."""
     for fixture in fixtures:
         request.getfixturevalue(fixture)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         client.get(article.get_absolute_url())
 
 

@@ -15,10 +15,34 @@ def absolute(path):
     return settings.SITE_URL.rstrip("/") + path
 
 
+class ThreadPaginator(Paginator):
+    """A paginator that reads a page from its first key rather than past an
+    OFFSET of whole rows: it finds the last thread of the page before in the
+    index alone (never reading the rows before it), and reads on from there.
+    Its object list is ordered as comments are (created_at, pk); its count
+    is given, not counted."""
+
+    def __init__(self, threads, per_page, *, count):
+        super().__init__(threads, per_page)
+        self.count = count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        threads = self.object_list
+        if number > 1:
+            skipped = (number - 1) * self.per_page
+            last_before = next(iter(threads.only("created_at")[skipped - 1 : skipped]), None)
+            # None only if threads went away after the count was read.
+            threads = threads.later_than(last_before) if last_before else threads.none()
+        return self._get_page(threads.with_shown_replies()[: self.per_page], number, self)
+
+
 def comment_paginator(article):
     """Pages of whole threads (a top-level comment with all its replies), so
-    that a thread is never split across two pages."""
-    return Paginator(Comment.objects.filter(article_id=article.pk).threads(), settings.COMMENTS_PER_PAGE)
+    that a thread is never split across two pages. The number of threads is
+    the article's own (comments/counts.py): no page counts them."""
+    threads = Comment.objects.filter(article_id=article.pk).threads()
+    return ThreadPaginator(threads, settings.COMMENTS_PER_PAGE, count=article.thread_count)
 
 
 def page_context(article, comment_page, *, sections=None, **personal):
@@ -33,7 +57,7 @@ def page_context(article, comment_page, *, sections=None, **personal):
         "canonical_url": absolute(article.get_absolute_url() + query),
         "sections": sections,
         "reading_minutes": max(1, round(words / WORDS_PER_MINUTE)),
-        "comment_count": Comment.objects.approved().filter(article_id=article.pk).count(),
+        "comment_count": article.comment_count,
         "comment_page": comment_page,
         "comment_form": CommentForm(article=article),
         "personal": bool(personal),

@@ -111,6 +111,8 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("article", "moderated_by")
     list_per_page = 50
+    # Counting every comment for "(… total)" costs a scan of all of them on each page of the queue.
+    show_full_result_count = False
     # Oldest first, as the queue is worked through.
     ordering = ("created_at", "pk")
     fields = (

@@ -141,7 +141,6 @@ class Comment(models.Model):
         max_length=10,
         choices=Status.choices,
         default=Status.PENDING,
-        db_index=True,
         help_text="Only approved comments are shown to readers.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -210,6 +209,9 @@ class Comment(models.Model):
             ),
             # A page's replies, and a thread's count.
             models.Index(fields=("parent", "status", "created_at"), name="comment_parent_status_created"),
+            # The moderation queue, oldest first, in one status or in all.
+            models.Index(fields=("status", "created_at", "id"), name="comment_status_created"),
+            models.Index(fields=("created_at", "id"), name="comment_created"),
             # The rate limit counts one address's recent comments.
             models.Index(fields=("ip_hmac", "created_at"), name="comment_address_created"),
             # Export and erasure find one address's comments; the duplicate check

@@ -1,4 +1,8 @@
+import copy
+from datetime import datetime, time, timedelta
+
 from django import template
+from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,3 +42,57 @@ def undo_offer(context):
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("admin/date_hierarchy.html")
+def queue_date_hierarchy(changelist):
+    """Django's date hierarchy, its links as they are, but every date it
+    offers is found by one look into the index rather than by reading the
+    date of every comment in the list, which takes seconds with a hundred
+    thousand waiting."""
+    seeking = copy.copy(changelist)
+    seeking.queryset = SeekingDates(changelist.queryset, changelist.date_hierarchy)
+    return date_hierarchy(seeking)
+
+
+class SeekingDates:
+    """A list's comments as Django's date hierarchy reads them: their first
+    and last dates, which it asks for as aggregate(first=Min(field),
+    last=Max(field)), and the distinct years, months or days among them in
+    the current time zone (datetimes())."""
+
+    def __init__(self, queryset, field_name):
+        self.dates = queryset.order_by(field_name).values_list(field_name, flat=True)
+
+    def aggregate(self, **first_and_last):
+        # Both in one query would read every comment's date on SQLite.
+        return {"first": self.dates.first(), "last": self.dates.last()}
+
+    def datetimes(self, field_name, kind):
+        zone = timezone.get_current_timezone()
+        found, start = [], None
+        while True:
+            rest = self.dates if start is None else self.dates.filter(**{f"{field_name}__gte": start})
+            first = rest.first()
+            if first is None:
+                return found
+            day = _first_day(timezone.localtime(first).date(), kind)
+            found.append(datetime.combine(day, time(), tzinfo=zone))
+            try:
+                start = datetime.combine(_first_day_after(day, kind), time(), tzinfo=zone)
+            except (OverflowError, ValueError):  # the calendar ends in 9999
+                return found
+
+
+def _first_day(day, kind):
+    """The first day of `day`'s year, month or day (`kind`)."""
+    return {"year": day.replace(month=1, day=1), "month": day.replace(day=1), "day": day}[kind]
+
+
+def _first_day_after(first_day, kind):
+    """The first day of the year, month or day after the one that starts on `first_day`."""
+    if kind == "year":
+        return first_day.replace(year=first_day.year + 1)
+    if kind == "month":
+        return (first_day + timedelta(days=31)).replace(day=1)
+    return first_day + timedelta(days=1)

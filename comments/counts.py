@@ -41,7 +41,7 @@ def thread_changed(comment):
         Comment.objects.filter(pk=thread).update(approved_in_thread=approved)
         Article.objects.filter(pk=comment.article_id).update(
             comment_count=F("comment_count") + (approved - held),
-            thread_count=F("thread_count") + (approved > 0) - (held > 0),
+            thread_count=F("thread_count") + (int(approved > 0) - int(held > 0)),
         )
 
 

@@ -32,7 +32,12 @@ For each it drives wrk at BENCH_CONNECTIONS connections and prints:
   through the whole middleware stack;
 - the page's size, plain and compressed;
 - behind deploy/nginx.conf (TLS as shipped, its microcache), the article
-  against the same bytes as a file that the same nginx serves itself.
+  against the same bytes as a file that the same nginx serves itself;
+- growth: the article page rendered for a new version (in-process, render
+  only, every cache empty) and the moderation queue, in a copy of the
+  site's database (500 approved comments, 50 waiting for review) and in a
+  copy grown to 100,000 approved and 112,000 waiting;
+- /healthz through `manage.py serve` while 50 clients trickle their headers.
 
 The page and its ceiling are measured in BENCH_ROUNDS rounds, each row once
 per round, one after the other; a ratio is taken within each round and the
@@ -52,6 +57,7 @@ import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import ssl
 import statistics
 import subprocess
@@ -59,6 +65,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 import brotli
@@ -543,6 +550,209 @@ def report_behind_nginx(result):
     )
 
 
+# Growth: what a page costs must not grow with the comments. Two copies of
+# the site's database: "small", its 500 approved comments and one page of the
+# queue waiting (QUEUE_PAGE); "grown", the same filled with bulk_create (then
+# counted once, as bulk_create passes by the models) up to GROWN_APPROVED
+# approved and GROWN_PENDING waiting, interleaved in time over the year before.
+GROWN_APPROVED, GROWN_PENDING = 100_000, 112_000
+QUEUE_PAGE = 50
+RENDERS = 5
+
+WAITING = """
+from articles.models import Article
+from comments.models import Comment
+article = Article.objects.get(slug="thymosin-alpha-1")
+for n in range(QUEUE_PAGE):
+    Comment.objects.create(article=article, name=f"Waiting {n}", email=f"waiting{n}@example.org", body="A question.")
+"""
+
+GROW = """
+import random
+from datetime import timedelta
+from django.db import transaction
+from django.utils import timezone
+from articles.models import Article
+from comments import counts, text
+from comments.models import Comment, Status
+article = Article.objects.get(slug="thymosin-alpha-1")
+words = "thymosin immune response study dose week trial patients evidence helpful question thanks".split()
+rng = random.Random(2)
+bodies = [" ".join(rng.choice(words) for _ in range(rng.randint(15, 45))).capitalize() + "." for _ in range(200)]
+bodies = [(body, text.render(body)) for body in bodies]
+statuses = [Status.APPROVED] * (APPROVED - article.comments.approved().count())
+statuses += [Status.PENDING] * (PENDING - article.comments.pending().count())
+rng.shuffle(statuses)
+start = timezone.now() - timedelta(days=366)
+step = timedelta(days=365) / len(statuses)
+with transaction.atomic():
+    for first in range(0, len(statuses), 5000):
+        Comment.objects.bulk_create(
+            Comment(
+                article=article,
+                name=f"Reader {n}",
+                email=f"grown{n}@example.org",
+                email_key=f"grown{n}@example.org",
+                body=bodies[n % len(bodies)][0],
+                body_html=bodies[n % len(bodies)][1],
+                status=status,
+                created_at=start + step * n,
+            )
+            for n, status in enumerate(statuses[first : first + 5000], start=first)
+        )
+    counts.recount(article)
+"""
+
+# In the process: the article page's first and last page of comments
+# rendered as for a new version (every cache emptied first), and the
+# moderation queue as a moderator opens it.
+RENDER_AND_QUEUE = """
+import json, statistics, time
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import Client
+from articles import versions
+from ta1.pages import shared
+from ta1.pages.rendering import comment_paginator
+
+def render(number):
+    article = versions.published("thymosin-alpha-1")
+    cache.clear()
+    shared.local_pages.pages.clear()
+    start = time.perf_counter()
+    assert shared.stored_page(article, number, shared.page_key(article, number)) is not None
+    return (time.perf_counter() - start) * 1000
+
+moderator, _ = get_user_model().objects.get_or_create(username="bench", is_staff=True, is_superuser=True)
+client = Client(HTTP_HOST="127.0.0.1")
+client.force_login(moderator)
+
+def queue():
+    start = time.perf_counter()
+    assert client.get("/admin/comments/comment/").status_code == 200
+    return (time.perf_counter() - start) * 1000
+
+last = comment_paginator(versions.published("thymosin-alpha-1")).num_pages
+render(1), queue()  # templates compiled, connection open
+print(json.dumps({
+    "first_ms": statistics.median(render(1) for _ in range(RENDERS)),
+    "last_ms": statistics.median(render(last) for _ in range(RENDERS)),
+    "queue_ms": statistics.median(queue() for _ in range(RENDERS)),
+}))
+"""
+
+
+def copy_database(source, target):
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(target)) as copy:
+        original.backup(copy)
+
+
+def growth(workdir, env):
+    """The article page's first render and the moderation queue in the small
+    and the grown copy of the site's database, the two measured one after
+    the other in each of BENCH_ROUNDS rounds."""
+    databases = {name: workdir / f"{name}.sqlite3" for name in ("small", "grown")}
+    # The queue is the admin's: the second factor asks nothing of a client logged in here.
+    copies = {
+        name: {**env, "OTP_REQUIRED": "0", "DATABASE_URL": f"sqlite:///{path}"} for name, path in databases.items()
+    }
+    copy_database(workdir / "bench.sqlite3", databases["small"])
+    django(copies["small"], f"QUEUE_PAGE = {QUEUE_PAGE}\n" + WAITING)
+    copy_database(databases["small"], databases["grown"])
+    django(copies["grown"], f"APPROVED, PENDING = {GROWN_APPROVED}, {GROWN_PENDING}\n" + GROW)
+    code = f"RENDERS = {RENDERS}\n" + RENDER_AND_QUEUE
+    rounds = [
+        {
+            name: json.loads(django(copy, code, capture_output=True, text=True).stdout.splitlines()[-1])
+            for name, copy in copies.items()
+        }
+        for _ in range(ROUNDS)
+    ]
+    return {"rounds": rounds}
+
+
+def report_growth(result):
+    rounds = result["rounds"]
+
+    def median(copy, row):
+        return statistics.median(each[copy][row] for each in rounds)
+
+    def grew(row):
+        return statistics.median(each["grown"][row] / each["small"][row] for each in rounds)
+
+    print(
+        f"\n== growth: 500 approved comments and {QUEUE_PAGE} waiting, against {GROWN_APPROVED:,} and "
+        f"{GROWN_PENDING:,} (in-process, the median of {ROUNDS} rounds of {RENDERS}, ratios within each round)"
+    )
+    for row, label in (("first_ms", "first"), ("last_ms", "last")):
+        goal = f"; goal <= 2: {verdict(grew(row) <= 2)}" if row == "first_ms" else ""
+        print(
+            f"article page, {label} page of comments, rendered for a new version with every cache empty: "
+            f"{median('small', row):.1f} against {median('grown', row):.1f} ms, ratio {grew(row):.2f}{goal}"
+        )
+    queue = median("grown", "queue_ms")
+    print(
+        f"moderation queue: {median('small', 'queue_ms'):.0f} against {queue:.0f} ms, ratio {grew('queue_ms'):.2f}; "
+        f"goal < 200 ms with {GROWN_PENDING:,} waiting: {verdict(queue < 200)}"
+    )
+
+
+# Slow clients: SLOW_CLIENTS connections that send their request headers a
+# byte at a time, never finishing, while /healthz is asked HEALTH_CHECKS times.
+SLOW_CLIENTS = 50
+HEALTH_CHECKS = 20
+
+
+def healthz_ms(base):
+    start = time.perf_counter()
+    with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
+        response.read()
+    return (time.perf_counter() - start) * 1000
+
+
+def slow_clients(workdir, env):
+    """/healthz latency through `manage.py serve`, alone and while
+    SLOW_CLIENTS clients trickle their headers (for less than the server's
+    10 s allowance, so that it waits for them throughout)."""
+    services = Services(workdir, env, "slow-clients")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    trickling = []
+    try:
+        services.start_server(port)
+        for _ in range(HEALTH_CHECKS):
+            healthz_ms(base)  # every worker and thread warm
+        alone = [healthz_ms(base) for _ in range(HEALTH_CHECKS)]
+        trickling = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(SLOW_CLIENTS)]
+        for client in trickling:
+            client.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        beside = []
+        for _ in range(HEALTH_CHECKS):
+            for client in trickling:
+                client.sendall(b"a")
+            beside.append(healthz_ms(base))
+            time.sleep(0.1)
+    finally:
+        for client in trickling:
+            client.close()
+        services.stop()
+    return {"alone_ms": alone, "trickling_ms": beside}
+
+
+def report_slow_clients(result):
+    alone, beside = result["alone_ms"], result["trickling_ms"]
+    print(f"\n== /healthz through manage.py serve, {HEALTH_CHECKS} requests one after the other")
+    print(f"alone: median {statistics.median(alone):.1f} ms, p90 {p90(alone):.1f} ms, slowest {max(alone):.1f} ms")
+    print(
+        f"while {SLOW_CLIENTS} clients trickle their headers: median {statistics.median(beside):.1f} ms, "
+        f"p90 {p90(beside):.1f} ms, slowest {max(beside):.1f} ms; goal p90 < 100 ms: {verdict(p90(beside) < 100)}"
+    )
+
+
+def p90(samples):
+    return statistics.quantiles(samples, n=10)[-1]
+
+
 def main():
     for program in (WRK, REDIS_SERVER, NGINX, OPENSSL):
         if not os.access(program, os.X_OK):
@@ -584,14 +794,19 @@ def main():
         gzipped, brotlied = gzip.compress(page, 9, mtime=0), brotli.compress(page, mode=brotli.MODE_TEXT)
         copy.with_name(copy.name + ".gz").write_bytes(gzipped)
         copy.with_name(copy.name + ".br").write_bytes(brotlied)
+        # Before the servers add their comment POSTs to the database.
+        growth_result = growth(workdir, env)
         results = {name: measure(workdir, env, name) for name in SETUPS}
         nginx_result = behind_nginx(workdir, env)
+        slow_result = slow_clients(workdir, env)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
     for name, result in results.items():
         report(name, result)
     report_behind_nginx(nginx_result)
+    report_growth(growth_result)
+    report_slow_clients(slow_result)
     size_ok = len(page) < 50 * 1024 and len(gzipped) < 12 * 1024
     print(
         f"\narticle HTML: {len(page) / 1024:.1f} KB, {len(gzipped) / 1024:.1f} KB gzipped, "
@@ -602,6 +817,8 @@ def main():
             {
                 **results,
                 "behind nginx": nginx_result,
+                "growth": growth_result,
+                "slow clients": slow_result,
                 "html_bytes": len(page),
                 "gzip_bytes": len(gzipped),
                 "br_bytes": len(brotlied),

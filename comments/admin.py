@@ -189,34 +189,27 @@ class CommentAdmin(admin.ModelAdmin):
         return render_to_string("admin/comments/comment/_decisions.html", {"decisions": decisions})
 
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": "Comments to moderate", **(extra_context or {})})
+        extra_context = {
+            "title": "Comments to moderate",
+            **self.entry_context(request),
+            "next": request.get_full_path(),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
 
-    def get_list_display(self, request):
-        # One wide column with the whole comment and its buttons: the queue is
-        # read, not scanned across. The row needs to know who is looking.
-        @admin.display(description="Comment")
-        def comment(comment):
-            return self.queue_entry(request, comment)
+    def entry_context(self, request):
+        return {
+            "decisions": DECISIONS,
+            "can_moderate": self.has_moderate_permission(request),
+            "can_reply_as_site": request.user.has_perm(REPLY_AS_SITE_PERMISSION),
+        }
 
-        return (comment,)
-
+    # The queue's template writes each entry whole (the comment, its
+    # buttons): the column only names it for the admin's header and sorting.
+    list_display = ("__str__",)
     # The entry links to the comment's page itself; a link around it all
     # would wrap its buttons.
     list_display_links = None
-
-    def queue_entry(self, request, comment):
-        return render_to_string(
-            "admin/comments/comment/_queue_entry.html",
-            {
-                "comment": comment,
-                "can_moderate": self.has_moderate_permission(request),
-                "can_reply_as_site": request.user.has_perm(REPLY_AS_SITE_PERMISSION),
-                "decisions": DECISIONS,
-                "next": request.get_full_path(),
-                "spam_reasons": comment.spam_reasons.splitlines(),
-            },
-            request=request,
-        )
 
     def save_model(self, request, obj, form, change):
         # A status chosen on the form is a moderation decision like any other:
@@ -228,12 +221,7 @@ class CommentAdmin(admin.ModelAdmin):
             remember_decision(request, decision)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "decisions": DECISIONS,
-            "can_moderate": self.has_moderate_permission(request),
-            "can_reply_as_site": request.user.has_perm(REPLY_AS_SITE_PERMISSION),
-        }
+        extra_context = {**(extra_context or {}), **self.entry_context(request)}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def response_change(self, request, obj):

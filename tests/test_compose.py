@@ -1,6 +1,10 @@
-"""The deployment recipe (compose.yaml, Dockerfile), read as Docker would
-read it. Docker is not needed: the file is checked for the properties that
-matter, and the container's start command runs here."""
+"""The deployment recipe (Dockerfile, compose.yaml), run here as Docker would
+run it: the image's build steps, start command and environment, and the
+services' commands, environment and healthcheck, are read from the files and
+run in this checkout. Only addresses change: a database of the test's own,
+the process's own cache instead of the Redis container, a free local port.
+Docker is not needed; where it runs, test_compose_image.py also builds and
+starts the image itself."""
 
 import fnmatch
 import ipaddress
@@ -8,6 +12,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import socket
 import subprocess
 import sys
@@ -17,17 +22,219 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_live_server import children, command_line
 
 from ta1.management.commands import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
 SERVICES = COMPOSE["services"]
-DOCKERFILE = (ROOT / "Dockerfile").read_text()
-IMAGE_ENV = dict(re.findall(r"(\w+)=(\S+)", re.search(r"^ENV ((?:.*\\\n)*.*)$", DOCKERFILE, re.MULTILINE).group(1)))
 PATCH_VERSION = re.compile(r"^[\w./-]+:\d+\.\d+\.\d+([-\w.]*)$")
 # PostgreSQL numbers its releases MAJOR.MINOR, the minor being the patch level.
 POSTGRES_PATCH_VERSION = re.compile(r"^postgres:\d+\.\d+([-\w.]*)$")
+ARTICLE = "/articles/thymosin-alpha-1/"
+# What the operator gives `docker compose up` (see the top of compose.yaml).
+OPERATOR = {
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "ta1.example.org",
+    "SITE_URL": "https://ta1.example.org",
+    "POSTGRES_PASSWORD": "unused-here",
+}
+
+
+def dockerfile_instructions():
+    """(instruction, arguments) for each line of the Dockerfile, continuations joined."""
+    text = re.sub(r"\\\n", " ", (ROOT / "Dockerfile").read_text())
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [tuple(line.split(None, 1)) for line in lines]
+
+
+INSTRUCTIONS = dockerfile_instructions()
+IMAGE_ENV = dict(
+    pair.split("=", 1) for name, arguments in INSTRUCTIONS if name == "ENV" for pair in shlex.split(arguments)
+)
+[IMAGE_COMMAND] = [json.loads(arguments) for name, arguments in INSTRUCTIONS if name == "CMD"]
+# The build's steps that run the project (collectstatic), not those that install it.
+BUILD_STEPS = [arguments for name, arguments in INSTRUCTIONS if name == "RUN" and "manage.py" in arguments]
+IMAGE_PORT = IMAGE_ENV["WEB_BIND"].rpartition(":")[2]
+
+
+def interpolated(value, variables):
+    """`value` with compose's ${NAME}, ${NAME:-default} and ${NAME:?error} filled in from `variables`."""
+
+    def fill(match):
+        name, operator, word = match.groups()
+        given = variables.get(name, "")
+        if operator == ":?" and not given:
+            raise AssertionError(f"compose refuses to start without {name}: {word}")
+        return given or (word if operator == ":-" else "")
+
+    return re.sub(r"\$\{(\w+)(?:(:[-?])([^}]*))?\}", fill, str(value))
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def service_env(service, directory, port, **operator):
+    """The environment a container of `service` gets, from the image and
+    compose.yaml, with only the addresses changed."""
+    environment = {
+        name: interpolated(value, OPERATOR | operator) for name, value in SERVICES[service]["environment"].items()
+    }
+    environment.pop("REDIS_URL")
+    return {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        **IMAGE_ENV,
+        **environment,
+        # The image's user has no home: nothing may need one.
+        "HOME": str(directory / "no-such-home"),
+        "DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
+        "STATIC_ROOT": str(directory / "static"),
+        "WEB_BIND": f"127.0.0.1:{port}",
+    }
+
+
+def service_command(service):
+    command = SERVICES[service]["command"]
+    return shlex.split(command) if isinstance(command, str) else command
+
+
+def run(command, env, **kwargs):
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, **kwargs)
+
+
+class Container:
+    def __init__(self, directory):
+        self.directory = directory
+        self.port = free_port()
+        self.env = service_env("app", directory, self.port)
+        self.log = directory / "server.log"
+        self.process = None
+
+    def build(self):
+        for step in BUILD_STEPS:
+            built = run(["sh", "-c", step], self.env)
+            assert built.returncode == 0, built.stderr
+
+    def start(self):
+        with open(self.log, "wb") as output:
+            self.process = subprocess.Popen(
+                IMAGE_COMMAND, cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        deadline = time.monotonic() + 60
+        while True:
+            assert self.process.poll() is None, self.log.read_text()
+            try:
+                return self.get("/healthz")
+            except OSError:
+                assert time.monotonic() < deadline, self.log.read_text()
+                time.sleep(0.2)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, 15)
+            self.process.wait(timeout=60)
+
+    def get(self, path):
+        """The status and body of `path`, asked as nginx asks: for the site's host, over HTTPS."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}",
+            headers={"Host": OPERATOR["ALLOWED_HOSTS"], "X-Forwarded-Proto": "https"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+
+
+@pytest.fixture(scope="module")
+def container(tmp_path_factory):
+    """The image built and started here, on a database compose's migrate service prepared."""
+    container = Container(tmp_path_factory.mktemp("container"))
+    container.build()
+    container.migrated = run(service_command("migrate"), container.env)
+    assert container.migrated.returncode == 0, container.migrated.stderr
+    try:
+        container.start()
+        yield container
+    finally:
+        container.stop()
+
+
+def test_the_migrate_services_command_brings_a_fresh_database_up_to_date(container):
+    unapplied = run(["python", "manage.py", "migrate", "--check"], container.env)
+    assert unapplied.returncode == 0, unapplied.stdout + unapplied.stderr
+
+
+def test_the_images_start_command_serves_the_article(container):
+    status, body = container.get(ARTICLE)
+    assert status == 200
+    assert b"Thymosin alpha 1" in body
+
+
+def test_composes_healthcheck_passes_against_the_started_app(container):
+    kind, *command = SERVICES["app"]["healthcheck"]["test"]
+    assert kind == "CMD"
+    command = [part.replace(f":{IMAGE_PORT}/", f":{container.port}/") for part in command]
+    assert run(command, container.env).returncode == 0
+
+
+def test_the_app_serves_without_a_mail_worker_of_its_own(container):
+    assert [pid for pid in children(container.process.pid) if "send_outbox" in command_line(pid)] == []
+
+
+def test_the_app_writes_nothing_under_a_home_directory(container):
+    assert "Permission denied" not in container.log.read_text()
+    assert not Path(container.env["HOME"]).exists()
+
+
+def mail_worker_state(container, settled):
+    """The mail worker's state in the app's health check, once it is `settled` or a minute has passed."""
+    deadline = time.monotonic() + 60
+    while (state := json.loads(container.get("/healthz")[1])["mail_worker"]["state"]) != settled:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    return state
+
+
+def test_the_worker_services_command_is_seen_running_by_the_apps_health_check(container):
+    worker = subprocess.Popen(
+        service_command("worker"),
+        cwd=ROOT,
+        env=service_env("worker", container.directory, container.port),
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        assert mail_worker_state(container, "running") == "running"
+    finally:
+        os.killpg(worker.pid, 15)
+        worker.wait(timeout=60)
+
+
+PRINT_SETTINGS = (
+    "import django, json; django.setup(); from django.conf import settings; "
+    "print(json.dumps([settings.EMAIL_BACKEND, settings.COMMENTS_EMAILS]))"
+)
+
+
+@pytest.mark.parametrize(
+    "operator, backend, comment_emails",
+    [
+        ({}, "django.core.mail.backends.console.EmailBackend", False),
+        ({"EMAIL_HOST": "smtp.example.org"}, "django.core.mail.backends.smtp.EmailBackend", True),
+    ],
+    ids=["naming no mail server", "naming one"],
+)
+def test_comment_emails_are_on_exactly_when_the_operator_names_a_mail_server(
+    tmp_path, operator, backend, comment_emails
+):
+    env = service_env("app", tmp_path, free_port(), **operator)
+    result = run(["python", "-c", PRINT_SETTINGS], {**env, "DJANGO_SETTINGS_MODULE": "ta1.settings"})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1]) == [backend, comment_emails]
 
 
 def seconds(duration):
@@ -35,28 +242,8 @@ def seconds(duration):
     return int(number) * (60 if unit == "m" else 1)
 
 
-def test_one_image_is_built_and_shared_by_the_app_and_its_migrations():
-    built = [name for name, service in SERVICES.items() if "build" in service]
-    assert built == ["app"]
-    assert SERVICES["migrate"]["image"] == SERVICES["app"]["image"]
-    assert SERVICES["migrate"]["pull_policy"] == "never"
-
-
 def test_the_app_gets_longer_to_stop_than_serve_waits_for_its_processes():
     assert seconds(SERVICES["app"]["stop_grace_period"]) > serve.STOP_SECONDS
-
-
-def test_the_mail_worker_is_a_service_of_its_own_from_the_apps_image_started_again_whenever_it_exits():
-    worker = SERVICES["worker"]
-    assert worker["image"] == SERVICES["app"]["image"]
-    assert worker["environment"] == SERVICES["app"]["environment"]
-    assert worker["command"] == ["python", "manage.py", *serve.MAIL_WORKER]
-    assert worker["restart"] == "unless-stopped"
-    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
-
-
-def test_the_apps_image_serves_without_a_mail_worker_of_its_own():
-    assert IMAGE_ENV["OUTBOX_SENDER"] == "0"
 
 
 @pytest.mark.parametrize(
@@ -67,15 +254,8 @@ def test_every_pulled_image_is_pinned_to_a_patch_version(service, pattern):
 
 
 def test_the_base_image_is_pinned_to_a_patch_version():
-    [base] = re.findall(r"^FROM (\S+)", DOCKERFILE, re.MULTILINE)
+    [base] = [arguments for name, arguments in INSTRUCTIONS if name == "FROM"]
     assert PATCH_VERSION.match(base)
-
-
-def test_only_nginx_is_published_and_it_runs_the_repositorys_configuration():
-    published = {name for name, service in SERVICES.items() if service.get("ports")}
-    assert published == {"nginx"}
-    assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in SERVICES["nginx"]["volumes"]
-    assert SERVICES["nginx"]["depends_on"]["app"]["condition"] == "service_healthy"
 
 
 def networks_of(service):
@@ -118,58 +298,3 @@ def test_no_database_backup_or_secret_goes_into_the_image(path):
 
 def test_the_code_goes_into_the_image():
     assert not left_out_of_the_image("ta1/settings.py")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def test_the_containers_start_command_serves_as_a_user_without_a_home(tmp_path):
-    """The image's CMD and ENV, run here as the image's home-less user would:
-    it serves, and nothing tries to write under a home directory."""
-    command = json.loads(re.search(r"^CMD (\[.*\])$", DOCKERFILE, re.MULTILINE).group(1))
-    port = free_port()
-    home = tmp_path / "no-such-home"
-    env = {
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        **IMAGE_ENV,
-        "HOME": str(home),
-        "WEB_BIND": f"127.0.0.1:{port}",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "localhost",
-        "SITE_URL": "https://ta1.example.org",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "STATIC_ROOT": str(tmp_path / "static"),
-    }
-    assert IMAGE_ENV["DJANGO_ENV"] == "production"
-    log = tmp_path / "server.log"
-    with open(log, "wb") as output:
-        server = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": "localhost"})
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, log.read_text()
-            try:
-                with urllib.request.urlopen(request, timeout=5) as response:
-                    health = json.loads(response.read())
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
-    # The database here is not migrated: the mail worker's report (which never
-    # fails the check) has nothing to read; the checks themselves pass.
-    assert {name: health[name] for name in ("database", "disk", "cache")} == {
-        "database": "ok",
-        "disk": "ok",
-        "cache": "ok",
-    }
-    assert "Permission denied" not in log.read_text()
-    assert not home.exists()

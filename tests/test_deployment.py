@@ -223,9 +223,3 @@ def test_production_without_a_mail_server_prints_mail_and_turns_comment_emails_o
 def test_production_with_a_mail_server_sends_comment_emails_through_it():
     values = settings_in_subprocess("EMAIL_BACKEND", "COMMENTS_EMAILS", EMAIL_HOST="smtp.example.org", **PRODUCTION)
     assert values == {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "COMMENTS_EMAILS": True}
-
-
-def test_compose_leaves_the_mail_server_unset_unless_the_operator_names_one():
-    compose = (ROOT / "compose.yaml").read_text()
-    assert "EMAIL_HOST: ${EMAIL_HOST:-}\n" in compose
-    assert "COMMENTS_EMAILS: ${COMMENTS_EMAILS:-}\n" in compose

@@ -1,8 +1,8 @@
 """Settings for ta1, read from environment variables with safe local defaults.
 
-Every variable is listed in README.md. `DJANGO_ENV=production` turns on the
-deployment checks: the site then refuses to start without SECRET_KEY and
-ALLOWED_HOSTS instead of falling back to local values.
+Every variable is listed in docs/configuration.md. `DJANGO_ENV=production`
+turns on the deployment checks: the site then refuses to start without
+SECRET_KEY, ALLOWED_HOSTS and SITE_URL instead of falling back to local values.
 """
 
 import os
@@ -20,6 +20,8 @@ from . import env, sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+
+# --- Core, and what production refuses to start without ----------------------
 
 PRODUCTION = env.choice("DJANGO_ENV", ("local", "production"), "local") == "production"
 
@@ -53,35 +55,6 @@ if not SECRET_KEY:
 SECRET_KEY_FALLBACKS = env.items("SECRET_KEY_FALLBACKS")
 
 DEBUG = env.boolean("DEBUG", default=False) and not PRODUCTION
-
-ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
-if PRODUCTION and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_ENV=production.")
-CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS")
-
-# HTTPS. In production the site runs behind a proxy that terminates TLS and
-# sets X-Forwarded-Proto; the proxy must overwrite that header from clients,
-# otherwise a client could claim a secure connection it does not have.
-# Set TRUSTED_PROXY_SSL_HEADER=0 when the app is exposed without such a proxy.
-if env.boolean("TRUSTED_PROXY_SSL_HEADER", PRODUCTION):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", PRODUCTION)
-# A load balancer probes the app over plain HTTP inside the private network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0, unit="a number of seconds")
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
-SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", PRODUCTION)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.boolean("SECURE_COOKIES", PRODUCTION)
-SESSION_COOKIE_HTTPONLY = True
-# Forms carry the token in a hidden field, so no script ever needs the cookie.
-CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "ta1.views.csrf_failure"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-# Readers of a medical article should not announce which page they came
-# from to the sites it cites.
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
 
 INSTALLED_APPS = [
     # Django's admin on a site with guards against crashing URLs.
@@ -131,27 +104,6 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# No inline script or style anywhere, the admin included: its templates in
-# Django 5.2 load every script and style from files and pass data through
-# data- attributes, so it needs no exception to this policy.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [NONE],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "manifest-src": [SELF],
-        "form-action": [SELF],
-        "base-uri": [NONE],
-        "frame-ancestors": [NONE],
-    },
-}
-PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
-)
-
 ROOT_URLCONF = "ta1.urls"
 WSGI_APPLICATION = "ta1.wsgi.application"
 
@@ -170,6 +122,44 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through our own templates (templates/ta1/), with our own class names.
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("ta1",)
+CRISPY_TEMPLATE_PACK = "ta1"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = env.string("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+SITE_NAME = env.string("SITE_NAME", "ta1")
+HOME_ARTICLE_SLUG = env.string("HOME_ARTICLE_SLUG", "thymosin-alpha-1")
+
+
+# --- Hosts, URLs and proxies -------------------------------------------------
+
+ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_ENV=production.")
+CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS")
+# The site's own address: links in emails, and the article page's canonical
+# address (never taken from a request, so every reader gets the same page).
+SITE_URL = env.url(
+    "SITE_URL",
+    "" if PRODUCTION else "http://127.0.0.1:8000",
+    schemes=("http", "https"),
+    example="https://ta1.example.org",
+)
+if PRODUCTION and not SITE_URL:
+    raise ImproperlyConfigured("SITE_URL must be set when DJANGO_ENV=production.")
+# Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is
+# believed; with none, the client address is always REMOTE_ADDR.
+TRUSTED_PROXIES = [str(network) for network in env.networks("TRUSTED_PROXIES")]
+
+
+# --- Database ----------------------------------------------------------------
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -191,9 +181,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
-# /healthz fails (503) when a SQLite database's disk has less free space
-# than this left: writes would soon fail.
-HEALTHZ_MIN_FREE_MB = env.integer("HEALTHZ_MIN_FREE_MB", 50, unit="a number of megabytes")
+
+# --- Cache, Redis and the article page's version -----------------------------
 
 REDIS_URL = env.url("REDIS_URL", schemes=("redis", "rediss", "unix"), example="redis://localhost:6379/0")
 # Every Redis client the site makes (this cache, the version check's in
@@ -229,6 +218,72 @@ ARTICLE_VERSION_CHECK = env.choice("ARTICLE_VERSION_CHECK", ("auto", "redis", "s
 if ARTICLE_VERSION_CHECK == "redis" and not REDIS_URL:
     raise ImproperlyConfigured("ARTICLE_VERSION_CHECK=redis needs REDIS_URL.")
 
+
+# --- Static files ------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env.string("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+
+# --- Security: HTTPS, headers, sessions, sign-in and the second factor -------
+
+# HTTPS. In production the site runs behind a proxy that terminates TLS and
+# sets X-Forwarded-Proto; the proxy must overwrite that header from clients,
+# otherwise a client could claim a secure connection it does not have.
+# Set TRUSTED_PROXY_SSL_HEADER=0 when the app is exposed without such a proxy.
+if env.boolean("TRUSTED_PROXY_SSL_HEADER", PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.boolean("SECURE_SSL_REDIRECT", PRODUCTION)
+# A load balancer probes the app over plain HTTP inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0, unit="a number of seconds")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", PRODUCTION)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.boolean("SECURE_COOKIES", PRODUCTION)
+SESSION_COOKIE_HTTPONLY = True
+# Forms carry the token in a hidden field, so no script ever needs the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "ta1.views.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Readers of a medical article should not announce which page they came
+# from to the sites it cites.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# No inline script or style anywhere, the admin included: its templates in
+# Django 5.2 load every script and style from files and pass data through
+# data- attributes, so it needs no exception to this policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
 # Sign-in protection (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords
 # for one account from one client address, that pair is refused for
 # LOGIN_LOCKOUT_MINUTES before any password is hashed. The address is the
@@ -244,36 +299,12 @@ AXES_VERBOSE = False
 # A second factor for staff (django-otp): required in production, where staff
 # see readers' addresses and change a medical text; optional locally.
 OTP_REQUIRED = env.boolean("OTP_REQUIRED", PRODUCTION)
+# The account name authenticator apps show.
+OTP_TOTP_ISSUER = SITE_NAME
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
 
-LANGUAGE_CODE = "en"
-TIME_ZONE = env.string("TIME_ZONE", "UTC")
-USE_I18N = True
-USE_TZ = True
+# --- Mail, and the outbox that sends it --------------------------------------
 
-STATIC_URL = "static/"
-STATIC_ROOT = Path(env.string("STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
-
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-# Error reports: with ADMINS set ("Name <address>, other@example.org") every
-# server error is mailed to them, in addition to the log line.
-ADMINS = getaddresses([env.string("ADMINS")])
-# And with SENTRY_DSN set, to Sentry (ta1/sentry.py keeps readers' data out).
-SENTRY_DSN = env.string("SENTRY_DSN")
-if SENTRY_DSN:
-    sentry.start(SENTRY_DSN)
 SERVER_EMAIL = env.string("SERVER_EMAIL", "root@localhost")
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 EMAIL_HOST = env.string("EMAIL_HOST", "localhost")
@@ -303,9 +334,18 @@ except ImportError:
     raise env.SettingError(
         "EMAIL_BACKEND", EMAIL_BACKEND, "use the import path of an email backend, e.g. " + CONSOLE_EMAIL_BACKEND
     ) from None
+# The outbox's sender (outbox/sender.py, `manage.py send_outbox`). A failed
+# send is retried after OUTBOX_RETRY_SECONDS, doubling each time up to an
+# hour, until OUTBOX_MAX_ATTEMPTS have failed (about a day with the defaults).
+COMMENTS_EMAIL_TIMEOUT = env.integer("COMMENTS_EMAIL_TIMEOUT", 10, minimum=1, unit="a number of seconds")
+OUTBOX_RETRY_SECONDS = env.integer("OUTBOX_RETRY_SECONDS", 60, minimum=1, unit="a number of seconds")
+OUTBOX_MAX_RETRY_SECONDS = env.integer("OUTBOX_MAX_RETRY_SECONDS", 3600, minimum=1, unit="a number of seconds")
+OUTBOX_MAX_ATTEMPTS = env.integer("OUTBOX_MAX_ATTEMPTS", 30, minimum=1, unit="a number of attempts")
+OUTBOX_POLL_SECONDS = env.integer("OUTBOX_POLL_SECONDS", 5, minimum=1, unit="a number of seconds")
 
-# Comments. Every threshold is read from the environment so that a load test
-# can lift it; README.md lists them.
+
+# --- Comments and spam -------------------------------------------------------
+
 COMMENTS_PER_PAGE = env.integer("COMMENTS_PER_PAGE", 50, minimum=1, unit="a number of comments")
 COMMENTS_RATE_LIMIT = env.integer(
     "COMMENTS_RATE_LIMIT", 5, minimum=1, unit="a number of comments per COMMENTS_RATE_WINDOW"
@@ -325,6 +365,9 @@ if PRODUCTION and COMMENTS_EMAILS and EMAIL_BACKEND == CONSOLE_EMAIL_BACKEND:
         "or COMMENTS_EMAILS=0 to turn comment emails off."
     )
 COMMENTS_NOTIFY_MODERATORS = env.boolean("COMMENTS_NOTIFY_MODERATORS", True)
+# Seconds in which a moderator can undo a decision; no email about the
+# decision leaves before they have passed.
+MODERATION_UNDO_SECONDS = env.integer("MODERATION_UNDO_SECONDS", 10, unit="a number of seconds")
 # Retention (manage.py purge_comments): days after which a comment's address
 # hash and user agent are forgotten, and rejected or spam comments deleted.
 COMMENTS_KEEP_TRACES_DAYS = env.integer("COMMENTS_KEEP_TRACES_DAYS", 90, unit="a number of days")
@@ -332,30 +375,9 @@ COMMENTS_KEEP_REFUSED_DAYS = env.integer("COMMENTS_KEEP_REFUSED_DAYS", 30, unit=
 # Where readers ask for a copy or the erasure of their comments (an email
 # address), named on the privacy notice.
 PRIVACY_CONTACT = env.string("PRIVACY_CONTACT", DEFAULT_FROM_EMAIL)
-# Seconds in which a moderator can undo a decision; no email about the
-# decision leaves before they have passed.
-MODERATION_UNDO_SECONDS = env.integer("MODERATION_UNDO_SECONDS", 10, unit="a number of seconds")
-# The outbox's sender (outbox/sender.py, `manage.py send_outbox`). A failed
-# send is retried after OUTBOX_RETRY_SECONDS, doubling each time up to an
-# hour, until OUTBOX_MAX_ATTEMPTS have failed (about a day with the defaults).
-COMMENTS_EMAIL_TIMEOUT = env.integer("COMMENTS_EMAIL_TIMEOUT", 10, minimum=1, unit="a number of seconds")
-OUTBOX_RETRY_SECONDS = env.integer("OUTBOX_RETRY_SECONDS", 60, minimum=1, unit="a number of seconds")
-OUTBOX_MAX_RETRY_SECONDS = env.integer("OUTBOX_MAX_RETRY_SECONDS", 3600, minimum=1, unit="a number of seconds")
-OUTBOX_MAX_ATTEMPTS = env.integer("OUTBOX_MAX_ATTEMPTS", 30, minimum=1, unit="a number of attempts")
-OUTBOX_POLL_SECONDS = env.integer("OUTBOX_POLL_SECONDS", 5, minimum=1, unit="a number of seconds")
-# Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is
-# believed; with none, the client address is always REMOTE_ADDR.
-TRUSTED_PROXIES = [str(network) for network in env.networks("TRUSTED_PROXIES")]
-# The site's own address: links in emails, and the article page's canonical
-# address (never taken from a request, so every reader gets the same page).
-SITE_URL = env.url(
-    "SITE_URL",
-    "" if PRODUCTION else "http://127.0.0.1:8000",
-    schemes=("http", "https"),
-    example="https://ta1.example.org",
-)
-if PRODUCTION and not SITE_URL:
-    raise ImproperlyConfigured("SITE_URL must be set when DJANGO_ENV=production.")
+
+
+# --- Logging, error reports and health checks --------------------------------
 
 LOG_LEVEL = env.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "INFO")
 # One line per request (ta1.middleware.RequestLogMiddleware), at INFO.
@@ -390,11 +412,14 @@ LOGGING = {
     },
 }
 
-# Forms render through our own templates (templates/ta1/), with our own class names.
-CRISPY_ALLOWED_TEMPLATE_PACKS = ("ta1",)
-CRISPY_TEMPLATE_PACK = "ta1"
+# Error reports: with ADMINS set ("Name <address>, other@example.org") every
+# server error is mailed to them, in addition to the log line.
+ADMINS = getaddresses([env.string("ADMINS")])
+# And with SENTRY_DSN set, to Sentry (ta1/sentry.py keeps readers' data out).
+SENTRY_DSN = env.string("SENTRY_DSN")
+if SENTRY_DSN:
+    sentry.start(SENTRY_DSN)
 
-SITE_NAME = env.string("SITE_NAME", "ta1")
-# The account name authenticator apps show.
-OTP_TOTP_ISSUER = SITE_NAME
-HOME_ARTICLE_SLUG = env.string("HOME_ARTICLE_SLUG", "thymosin-alpha-1")
+# /healthz fails (503) when a SQLite database's disk has less free space
+# than this left: writes would soon fail.
+HEALTHZ_MIN_FREE_MB = env.integer("HEALTHZ_MIN_FREE_MB", 50, unit="a number of megabytes")

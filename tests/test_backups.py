@@ -105,19 +105,19 @@ def test_restore_refuses_a_missing_file(tmp_path):
     assert f"There is no backup at {tmp_path / 'nothing-here'}." in result.stderr
 
 
-def readme_backup_arguments():
-    """The arguments of the README's backup example, as the shell would pass them today."""
-    section = (ROOT / "README.md").read_text().split("### Backups", 1)[1]
+def documented_backup_arguments():
+    """The arguments of the deployment guide's backup example, as the shell would pass them today."""
+    section = (ROOT / "docs" / "deployment.md").read_text().split("## Backups", 1)[1]
     [line] = [line for line in section.splitlines() if line.startswith(".venv/bin/python manage.py backup ")]
     command = line.split("#", 1)[0].replace("$(date +%F)", date.today().isoformat())
     return shlex.split(command)[2:]
 
 
-def test_the_readmes_backup_example_works_where_there_is_no_backups_directory_yet(
+def test_the_deployment_guides_backup_example_works_where_there_is_no_backups_directory_yet(
     transactional_db, django_db_serialized_rollback, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
-    arguments = readme_backup_arguments()
+    arguments = documented_backup_arguments()
     call_command(*arguments, stdout=io.StringIO())
     assert (tmp_path / arguments[-1]).is_file()
 

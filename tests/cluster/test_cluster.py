@@ -230,7 +230,7 @@ class Cluster:
             "LOG_LEVEL": "WARNING",
         }
         # One host runs the migrations and loads the article, before any
-        # host serves (README: Running on several machines).
+        # host serves (docs/deployment.md: Running on several machines).
         self.manage("migrate", "--noinput")
         self.manage("load_article")
         self.shell("from django.contrib.auth.models import User; User.objects.create_superuser('root', None, None)")

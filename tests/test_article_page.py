@@ -3,11 +3,13 @@ every reader, never stale, revalidated with its ETag, compressed once, and
 only ever stored under its own canonical page number."""
 
 import gzip
+import io
 import re
 
 import brotli
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -15,6 +17,7 @@ from articles import drafts, versions
 from comments import privacy
 from comments.models import Comment
 from comments.moderation import approve, reject
+from comments.replies import reply_as_site
 from comments.submission import THANKS, receipt
 from ta1.pages import render_article_page, shared
 
@@ -102,18 +105,37 @@ def test_a_section_removed_and_published_disappears_at_the_next_request(client, 
     assert "First part" not in text(page(client, section.article))
 
 
-def test_an_article_save_shows_at_the_next_request(client, article):
+def test_an_article_saved_by_hand_and_announced_shows_at_the_next_request(client, article):
     page(client, article)
     article.disclaimer = "A revised disclaimer."
     article.save()
+    versions.announce()
     assert "A revised disclaimer." in text(page(client, article))
 
 
-def test_an_unpublished_article_is_gone_at_the_next_request(client, article):
+def test_an_article_unpublished_by_a_publish_is_gone_at_the_next_request(client, article, editor):
     page(client, article)
-    article.is_published = False
-    article.save()
+    draft = drafts.draft_of(article)
+    draft.is_published = False
+    draft.save()
+    drafts.record(article, by=editor)
+    drafts.publish(article, by=editor)
     assert page(client, article).status_code == 404
+
+
+def test_an_article_deleted_in_the_admin_is_gone_at_the_next_request(client, admin_client, article):
+    page(client, article)
+    admin_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"},
+    )
+    assert page(client, article).status_code == 404
+
+
+def test_a_loaded_article_shows_at_the_next_request(client, article):
+    assert client.get("/articles/thymosin-alpha-1/").status_code == 404
+    call_command("load_article", stdout=io.StringIO())
+    assert client.get("/articles/thymosin-alpha-1/").status_code == 200
 
 
 def test_an_approved_comment_shows_at_the_next_request(client, article, pending_comment, moderator):
@@ -132,6 +154,35 @@ def test_an_erased_comment_disappears_at_the_next_request(client, article, appro
     assert "Waiting for review." in text(page(client, article))
     privacy.erase_comments(approved_comment.email)
     assert "Waiting for review." not in text(page(client, article))
+
+
+def test_a_site_reply_shows_at_the_next_request(client, article, approved_comment, moderator):
+    page(client, article)
+    reply_as_site(approved_comment, body="Thank you for asking.", by=moderator)
+    assert "Thank you for asking." in text(page(client, article))
+
+
+@pytest.fixture
+def site_reply(approved_comment, moderator):
+    """A comment the admin can delete: none of its moderation record goes with it."""
+    return reply_as_site(approved_comment, body="Thank you for asking.", by=moderator)
+
+
+def test_a_comment_deleted_in_the_admin_disappears_at_the_next_request(client, admin_client, article, site_reply):
+    assert "Thank you for asking." in text(page(client, article))
+    admin_client.post(reverse("admin:comments_comment_delete", args=[site_reply.pk]), {"post": "yes"})
+    assert "Thank you for asking." not in text(page(client, article))
+
+
+def test_comments_deleted_together_in_the_admin_disappear_at_the_next_request(
+    client, admin_client, article, site_reply
+):
+    assert "Thank you for asking." in text(page(client, article))
+    admin_client.post(
+        reverse("admin:comments_comment_changelist") + "?status__exact=all",
+        {"action": "delete_selected", "_selected_action": [site_reply.pk], "post": "yes"},
+    )
+    assert "Thank you for asking." not in text(page(client, article))
 
 
 def test_moving_the_version_by_hand_shows_at_the_next_request(client, article, approved_comment):

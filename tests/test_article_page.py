@@ -5,6 +5,7 @@ only ever stored under its own canonical page number."""
 import gzip
 import io
 import re
+from types import SimpleNamespace
 
 import brotli
 import pytest
@@ -197,6 +198,24 @@ def test_moving_the_version_by_hand_shows_at_the_next_request(client, article, a
 def test_moved_needs_to_be_told_what_changed(article):
     with pytest.raises(ValueError):
         versions.moved(article)
+
+
+def test_the_release_setting_names_the_release(settings):
+    settings.RELEASE = "2026.1"
+    first = shared._release()
+    settings.RELEASE = "2026.2"
+    assert shared._release() != first
+
+
+def test_a_template_added_in_a_new_apps_folder_changes_the_release(settings, tmp_path, monkeypatch):
+    settings.RELEASE = ""
+    settings.BASE_DIR = tmp_path
+    app = tmp_path / "newapp"
+    (app / "templates" / "newapp").mkdir(parents=True)
+    monkeypatch.setattr(shared.apps, "get_app_configs", lambda: [SimpleNamespace(path=str(app))])
+    before = shared._release()
+    (app / "templates" / "newapp" / "part.html").write_text("<p>New.</p>")
+    assert shared._release() != before
 
 
 def test_a_client_without_cookies_revalidates_with_304(article):

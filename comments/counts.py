@@ -6,7 +6,7 @@ is above zero). A page then costs the same at 500 comments as at 100,000.
 
 Every service that saves or deletes a comment readers could see calls
 thread_changed() in the transaction that makes the change (moderation.py,
-replies.py, privacy.py, and delete() here for the admin's delete): it counts
+replies.py, privacy.py, and delete() here for deleting them outright): it counts
 the approved comments of that one thread and moves the article's numbers by
 the difference from what the thread held before. Comments written past those
 services are counted by recount().

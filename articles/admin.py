@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 
-from . import compare, drafts, previews, reviews
+from . import compare, drafts, previews, reviews, versions
 from .forms import PublishForm, ReviewForm
 from .models import Article, DraftSection, Review, Revision, normalise_newlines
 
@@ -213,6 +213,15 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
         for name in drafts.ARTICLE_FIELDS:
             setattr(draft, name, getattr(obj, name))
         draft.save()
+
+    # Readers get "not found" at their next request, not one served from what a process read before.
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        versions.announce()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        versions.announce()
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

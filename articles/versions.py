@@ -2,9 +2,25 @@
 
 Readers' page for an article changes exactly when `Article.updated_at` (a
 publish of what readers see) or `Article.comments_changed_at` (a change to the
-visible comments) changes, or a review sets its dates: `version()` names them. Every writer that
-changes what readers see calls `moved()`, and nothing else moves the two times
-except an article's own save.
+visible comments) changes, or a review sets its dates: `version()` names them.
+
+Every service that changes what readers see says so itself, in its own
+transaction; no signal does it behind their backs:
+
+- `moved()`: drafts.publish(); in comments/, moderation.moderate() (every
+  change of status: the queue, bulk actions, the change form, an undo),
+  moderation.delete() (the admin's delete, and erasure and the retention
+  purge in privacy.py), replies.reply_as_site() and counts.recount(). A
+  reader's new comment waits for a moderator and moves nothing.
+- `announce()`, for a change the times already name or a page that is gone:
+  reviews.mark_reviewed(), the article admin's delete, `load_article` and
+  ta1/backups.py's restore.
+
+Nothing else moves the two times but an article's own save (`updated_at`).
+What is written past these services cannot call them: an article saved in
+the shell shows within REREAD_SECONDS (at once after `announce()`); comments
+written in the shell, by bulk_create or by SQL show only after
+counts.recount(article), which counts them and moves the page.
 
 `published(slug)` answers which published article a slug names, with those two
 times, as cheaply as the database allows while never being stale (with Redis,
@@ -17,8 +33,8 @@ never by more than REREAD_SECONDS):
   server and sees every write, even one made outside the application, so it
   is used on SQLite whether or not Redis is configured.
 - Redis (REDIS_URL, on another database): a token kept there is replaced
-  after every commit that moves a version (and every article save, and a
-  restore); while it stands still the article read last is current. Redis
+  after every commit that moves a version or announces a change (above);
+  while it stands still the article read last is current. Redis
   is only a cache and may lose that write (stopped, stuck, full), so the token
   only spares queries in between: each process reads an article again at
   least every REREAD_SECONDS whatever the token says, which bounds how late

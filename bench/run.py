@@ -87,6 +87,7 @@ COMPRESSED = "Accept-Encoding: gzip, deflate, br"
 ADD_COMMENTS = """
 import random
 from articles.models import Article
+from comments import counts
 from comments.models import Comment, Status
 article = Article.objects.get(slug="thymosin-alpha-1")
 words = "thymosin immune response study dose week trial patients evidence helpful question thanks".split()
@@ -104,6 +105,7 @@ Comment.objects.bulk_create(
 )
 for comment in Comment.objects.all():
     comment.save()  # renders body_html
+counts.recount(article)
 """
 
 # The page through the whole middleware stack, as a browser without cookies

@@ -220,6 +220,12 @@ class CommentAdmin(admin.ModelAdmin):
             decision = moderation.moderate(obj, to=new_status, by=request.user)
             remember_decision(request, decision)
 
+    def delete_model(self, request, obj):
+        moderation.delete(Comment.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        moderation.delete(queryset)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), **self.entry_context(request)}
         return super().change_view(request, object_id, form_url, extra_context)

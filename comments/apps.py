@@ -8,7 +8,7 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from outbox import sender
 
-        from . import notifications, signals  # noqa: F401
+        from . import notifications
 
         # The outbox tells which emails went out; a comment records its notices as sent.
         sender.when_sent(notifications.email_sent)

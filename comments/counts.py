@@ -4,10 +4,12 @@ threads its pages hold, and on each top-level comment how many of its thread
 are approved (the index the pages are read from holds the threads where that
 is above zero). A page then costs the same at 500 comments as at 100,000.
 
-Every save and deletion of a comment comes through thread_changed()
-(signals.py), in the transaction that makes it: it counts the approved
-comments of that one thread and moves the article's numbers by the
-difference from what the thread held before.
+Every service that saves or deletes a comment readers could see calls
+thread_changed() in the transaction that makes the change (moderation.py,
+replies.py, privacy.py, and delete() here for deleting them outright): it counts
+the approved comments of that one thread and moves the article's numbers by
+the difference from what the thread held before. Comments written past those
+services are counted by recount().
 """
 
 from django.db import transaction
@@ -45,9 +47,26 @@ def thread_changed(comment):
         )
 
 
+def delete(comments):
+    """Delete `comments` (a queryset) and count each thread they were in
+    again. Replies go first: the comments they answer protect them, and a
+    top-level comment is read only once its replies are counted, so that what
+    it held is current when it goes. Returns how many comments went."""
+    deleted = 0
+    with transaction.atomic():
+        for batch in (comments.exclude(parent=None), comments.filter(parent=None)):
+            doomed = list(batch)
+            _, gone = Comment.objects.filter(pk__in=[comment.pk for comment in doomed]).delete()
+            deleted += gone.get(Comment._meta.label, 0)
+            for comment in doomed:
+                thread_changed(comment)
+    return deleted
+
+
 def recount(article):
-    """Count every thread of `article` afresh, for comments written past their
-    model (bulk_create, SQL by hand), which thread_changed() never saw."""
+    """Count every thread of `article` afresh, and move its page, for comments
+    written past the services (bulk_create, the shell, SQL by hand), which
+    thread_changed() never saw."""
     approved = _approved_in(OuterRef("pk")).order_by().values(count=Func("pk", function="COUNT"))
     with transaction.atomic():
         comments = Comment.objects.filter(article=article)

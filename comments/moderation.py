@@ -1,7 +1,8 @@
 """Every change of a comment's status goes through moderate(), from the
 queue's buttons, the admin's bulk actions, the change form and an undo alike,
 so each one leaves the same record. The emails a change owes are written to
-the outbox in the same transaction."""
+the outbox in the same transaction, with the thread's counts and the article
+page's version."""
 
 from datetime import timedelta
 
@@ -9,7 +10,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import notifications
+from articles import versions
+
+from . import counts, notifications
 from .models import ModerationDecision, Status
 
 
@@ -46,8 +49,22 @@ def moderate(comment, *, to, by):
             notifications.cancel_decision_emails(comment)
         comment.status, comment.moderated_at, comment.moderated_by = to, now, by
         comment.save(update_fields=("status", "moderated_at", "moderated_by"))
+        counts.thread_changed(comment)
+        versions.moved(comment.article_id, comments=True)
         notifications.decision_made(comment, to=to, due=undo_deadline(decision))
     return decision
+
+
+def delete(comments):
+    """Delete `comments` (a queryset) outright, with their decisions: the
+    admin's delete, and erasure (privacy.py). Their threads are counted again
+    and their articles' pages move. Returns how many comments went."""
+    with transaction.atomic():
+        articles = set(comments.values_list("article_id", flat=True))
+        deleted = counts.delete(comments)
+        for article in articles:
+            versions.moved(article, comments=True)
+    return deleted
 
 
 class CannotUndo(Exception):

@@ -11,6 +11,9 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from articles import versions
+
+from . import counts, moderation
 from .models import Comment, Status
 
 EXPORTED_FIELDS = ("name", "email", "body", "status", "notify_on_publish", "notify_on_reply", "user_agent")
@@ -44,17 +47,15 @@ def _delete(comments):
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Comment), object_id__in=[str(pk) for pk in pks]
         ).delete()
-        doomed = Comment.objects.filter(pk__in=pks - {comment.pk for comment in answered})
-        # Replies first: a comment cannot be deleted before its replies.
-        _, replies = doomed.exclude(parent=None).delete()
-        _, others = doomed.delete()
+        deleted = moderation.delete(Comment.objects.filter(pk__in=pks - {comment.pk for comment in answered}))
         for comment in answered:
             comment.name = comment.email = comment.body = comment.ip_hmac = comment.user_agent = ""
             comment.status = Status.REJECTED
             comment.notify_on_publish = comment.notify_on_reply = False
             comment.save()
-    label = Comment._meta.label
-    return replies.get(label, 0) + others.get(label, 0) + len(answered)
+            counts.thread_changed(comment)
+            versions.moved(comment.article_id, comments=True)
+    return deleted + len(answered)
 
 
 def erase_comments(email):

@@ -6,7 +6,9 @@ as any comment; the site team's are published at once."""
 from django.db import transaction
 from django.utils import timezone
 
-from . import moderation, notifications
+from articles import versions
+
+from . import counts, moderation, notifications
 from .models import SITE_TEAM_NAME, Comment, Status
 
 
@@ -39,6 +41,8 @@ def reply_as_site(comment, *, body, by):
     place(reply, answering=comment)
     with transaction.atomic():
         reply.save()
+        counts.thread_changed(reply)
+        versions.moved(reply.article_id, comments=True)
         notifications.notify_replied_to(reply)  # due at once: a site reply has no undo window
     return reply
 

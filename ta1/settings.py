@@ -205,6 +205,10 @@ else:
 # Cached article pages are keyed by their content's version, so they are
 # never stale; this only bounds how long superseded copies take up memory.
 PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", 86400, unit="a number of seconds")
+# Names the deployed code in those pages' keys (ta1/pages/shared.py), such as
+# the commit it was built from. Unset, every file of the project's own apps
+# and template folders names it.
+RELEASE = env.string("RELEASE")
 # How long a shared cache (nginx in front, a CDN) may answer with the shared
 # article page without asking the app, and as long again while it fetches the
 # next one in the background (ta1/pages/shared.py). At least 1: nginx passes a

@@ -3,11 +3,14 @@ every reader, never stale, revalidated with its ETag, compressed once, and
 only ever stored under its own canonical page number."""
 
 import gzip
+import io
 import re
+from types import SimpleNamespace
 
 import brotli
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -15,6 +18,7 @@ from articles import drafts, versions
 from comments import privacy
 from comments.models import Comment
 from comments.moderation import approve, reject
+from comments.replies import reply_as_site
 from comments.submission import THANKS, receipt
 from ta1.pages import render_article_page, shared
 
@@ -102,18 +106,37 @@ def test_a_section_removed_and_published_disappears_at_the_next_request(client, 
     assert "First part" not in text(page(client, section.article))
 
 
-def test_an_article_save_shows_at_the_next_request(client, article):
+def test_an_article_saved_by_hand_and_announced_shows_at_the_next_request(client, article):
     page(client, article)
     article.disclaimer = "A revised disclaimer."
     article.save()
+    versions.announce()
     assert "A revised disclaimer." in text(page(client, article))
 
 
-def test_an_unpublished_article_is_gone_at_the_next_request(client, article):
+def test_an_article_unpublished_by_a_publish_is_gone_at_the_next_request(client, article, editor):
     page(client, article)
-    article.is_published = False
-    article.save()
+    draft = drafts.draft_of(article)
+    draft.is_published = False
+    draft.save()
+    drafts.record(article, by=editor)
+    drafts.publish(article, by=editor)
     assert page(client, article).status_code == 404
+
+
+def test_an_article_deleted_in_the_admin_is_gone_at_the_next_request(client, admin_client, article):
+    page(client, article)
+    admin_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"},
+    )
+    assert page(client, article).status_code == 404
+
+
+def test_a_loaded_article_shows_at_the_next_request(client, article):
+    assert client.get("/articles/thymosin-alpha-1/").status_code == 404
+    call_command("load_article", stdout=io.StringIO())
+    assert client.get("/articles/thymosin-alpha-1/").status_code == 200
 
 
 def test_an_approved_comment_shows_at_the_next_request(client, article, pending_comment, moderator):
@@ -134,6 +157,35 @@ def test_an_erased_comment_disappears_at_the_next_request(client, article, appro
     assert "Waiting for review." not in text(page(client, article))
 
 
+def test_a_site_reply_shows_at_the_next_request(client, article, approved_comment, moderator):
+    page(client, article)
+    reply_as_site(approved_comment, body="Thank you for asking.", by=moderator)
+    assert "Thank you for asking." in text(page(client, article))
+
+
+@pytest.fixture
+def site_reply(approved_comment, moderator):
+    """A comment the admin can delete: none of its moderation record goes with it."""
+    return reply_as_site(approved_comment, body="Thank you for asking.", by=moderator)
+
+
+def test_a_comment_deleted_in_the_admin_disappears_at_the_next_request(client, admin_client, article, site_reply):
+    assert "Thank you for asking." in text(page(client, article))
+    admin_client.post(reverse("admin:comments_comment_delete", args=[site_reply.pk]), {"post": "yes"})
+    assert "Thank you for asking." not in text(page(client, article))
+
+
+def test_comments_deleted_together_in_the_admin_disappear_at_the_next_request(
+    client, admin_client, article, site_reply
+):
+    assert "Thank you for asking." in text(page(client, article))
+    admin_client.post(
+        reverse("admin:comments_comment_changelist") + "?status__exact=all",
+        {"action": "delete_selected", "_selected_action": [site_reply.pk], "post": "yes"},
+    )
+    assert "Thank you for asking." not in text(page(client, article))
+
+
 def test_moving_the_version_by_hand_shows_at_the_next_request(client, article, approved_comment):
     etag = page(client, article)["ETag"]
     Comment.objects.filter(pk=approved_comment.pk).update(body_html="<p>Corrected by hand.</p>")
@@ -146,6 +198,24 @@ def test_moving_the_version_by_hand_shows_at_the_next_request(client, article, a
 def test_moved_needs_to_be_told_what_changed(article):
     with pytest.raises(ValueError):
         versions.moved(article)
+
+
+def test_the_release_setting_names_the_release(settings):
+    settings.RELEASE = "2026.1"
+    first = shared._release()
+    settings.RELEASE = "2026.2"
+    assert shared._release() != first
+
+
+def test_a_template_added_in_a_new_apps_folder_changes_the_release(settings, tmp_path, monkeypatch):
+    settings.RELEASE = ""
+    settings.BASE_DIR = tmp_path
+    app = tmp_path / "newapp"
+    (app / "templates" / "newapp").mkdir(parents=True)
+    monkeypatch.setattr(shared.apps, "get_app_configs", lambda: [SimpleNamespace(path=str(app))])
+    before = shared._release()
+    (app / "templates" / "newapp" / "part.html").write_text("<p>New.</p>")
+    assert shared._release() != before
 
 
 def test_a_client_without_cookies_revalidates_with_304(article):

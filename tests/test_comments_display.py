@@ -7,7 +7,7 @@ import html5lib
 import pytest
 from django.urls import reverse
 
-from comments import text
+from comments import counts, text
 from comments.feeds import LatestCommentsFeed
 from comments.models import Comment, Status
 from comments.moderation import approve, mark_spam, reject
@@ -94,6 +94,7 @@ def many_comments(article):
             body=f"Comment number {n}.",
             status=Status.APPROVED,
         )
+    counts.recount(article)
 
 
 def test_fifty_comments_fill_a_page_and_the_rest_are_linked_without_javascript(client, article, many_comments):

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from comments import counts
 from comments.models import Comment
 from comments.moderation import approve
 from comments.privacy import erase_comments, purge
@@ -205,6 +206,7 @@ def answered_thread(article):
     Comment.objects.create(
         article=article, parent=ann, name="Ann", email="ann@example.org", body="Ann thanks.", status="approved"
     )
+    counts.recount(article)
     return ann
 
 

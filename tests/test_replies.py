@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from comments import counts
 from comments.models import Comment, Status
 from comments.moderation import approve, reject
 from comments.privacy import erase_comments
@@ -19,7 +20,7 @@ def thread(approved_comment):
 
 
 def reply(parent, *, name="Ben", email="ben@example.org", body="A reply.", status=Status.APPROVED, answering=None):
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         article=parent.article,
         parent=parent,
         in_reply_to=answering or parent,
@@ -28,6 +29,8 @@ def reply(parent, *, name="Ben", email="ben@example.org", body="A reply.", statu
         body=body,
         status=status,
     )
+    counts.recount(parent.article)
+    return comment
 
 
 def page_of(client, article, query=""):

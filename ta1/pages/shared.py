@@ -16,11 +16,14 @@ ever stored, so no request can put one page under another's key.
 import gzip
 import hashlib
 import re
+import sysconfig
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 import brotli
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import InvalidPage
@@ -42,16 +45,35 @@ LOCAL_PAGES = 64
 
 
 def _release():
-    """Changes with the code, the templates, the static files' hashed names
-    and the settings the page depends on, so that after a deployment no
+    """Changes with the release (settings.RELEASE), the static files' hashed
+    names and the settings the page depends on, so that after a deployment no
     process serves a page rendered by the previous release (linking static
-    files that no longer exist) from a shared cache."""
+    files that no longer exist) from a shared cache.
+
+    Without RELEASE, every file of the project's own installed apps and of
+    the template folders names the release: an app or a folder added later is
+    among them without being named here."""
     digest = hashlib.sha256(
         f"{settings.SITE_NAME}|{settings.SITE_URL}|{settings.COMMENTS_PER_PAGE}|{settings.COMMENTS_EMAILS}".encode()
     )
-    sources = [settings.BASE_DIR / name for name in ("articles", "comments", "ta1", "templates")]
-    for path in sorted(p for source in sources for p in source.rglob("*") if p.suffix in {".py", ".html", ".txt"}):
-        digest.update(path.read_bytes())
+    if settings.RELEASE:
+        digest.update(f"|{settings.RELEASE}".encode())
+    else:
+        project = settings.BASE_DIR.resolve()
+        # The project's own apps, not the libraries installed beside them: a
+        # deployment that upgrades one whose templates the page uses sets RELEASE.
+        libraries = {Path(sysconfig.get_path(name)).resolve() for name in ("purelib", "platlib")}
+        folders = [Path(app.path).resolve() for app in apps.get_app_configs()]
+        folders = [
+            path
+            for path in folders
+            if path.is_relative_to(project) and not any(path.is_relative_to(library) for library in libraries)
+        ]
+        folders += [Path(folder).resolve() for engine in settings.TEMPLATES for folder in engine.get("DIRS", ())]
+        files = {path for folder in folders for path in folder.rglob("*") if path.is_file()}
+        for path in sorted(path for path in files if "__pycache__" not in path.parts):
+            digest.update(f"|{path.relative_to(project) if path.is_relative_to(project) else path}|".encode())
+            digest.update(path.read_bytes())
     manifest = settings.STATIC_ROOT / "staticfiles.json"
     if manifest.exists():
         digest.update(manifest.read_bytes())

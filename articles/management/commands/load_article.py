@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles import drafts, source
+from articles import drafts, source, versions
 from articles.models import Article, Section
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -57,6 +57,8 @@ class Command(BaseCommand):
             Section.objects.create(article=article, position=position * 10, heading=heading, body=body)
         # The first revision: what a first draft starts from and can return to.
         drafts.live_revision(article)
+        # Published as it is created: processes that found no article at this address look again.
+        versions.announce()
         self.stdout.write(f"{slug}: loaded {len(sections)} sections.")
 
 

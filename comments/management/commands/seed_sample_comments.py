@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from articles.models import Article
+from comments import counts
 from comments.models import Comment, Status
 
 # `make dev`'s own database (see the Makefile): samples never go anywhere else.
@@ -40,6 +41,8 @@ class Command(BaseCommand):
                 status=status,
                 spam_reasons="Contains 2 links (the limit is fewer than 2)." if status == Status.SPAM else "",
             )
+        # Written past the services that count and show a comment.
+        counts.recount(article)
         self.stdout.write(
             f"Added {len(SAMPLES)} sample comments to {article.title}: approved, pending, rejected and spam."
         )

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "outbox",
+    "staff",
 ]
 
 MIDDLEWARE = [

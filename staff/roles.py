@@ -4,6 +4,7 @@
 removed by hand since; create_staff puts people in the groups.
 """
 
+from django.apps import apps as global_apps
 from django.db import router
 
 ROLES = {
@@ -41,9 +42,10 @@ ROLES = {
 }
 
 
-def grant(sender, *, apps, using, **kwargs):
-    """Receives post_migrate, sent for each app after its permissions are made:
-    every group gets exactly its role's permissions of that app."""
+def grant(sender, *, using, apps=global_apps, **kwargs):
+    """Receives post_migrate, sent for each app after its permissions are made
+    (by `migrate`, and by `flush` without `apps`): every group gets exactly
+    its role's permissions of that app."""
     try:
         Group = apps.get_model("auth", "Group")
         Permission = apps.get_model("auth", "Permission")

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "outbox",
+    "staff",
 ]
 
 MIDDLEWARE = [

@@ -7,8 +7,6 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
@@ -190,22 +188,6 @@ def test_the_admin_home_leaves_out_articles_reviewed_and_not_yet_due(editor_clie
 
 def test_moderators_are_not_shown_the_reviews_due(moderator_client, loaded_article):
     assert "never reviewed" not in moderator_client.get(reverse("admin:index")).content.decode()
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_migration_removes_review_dates_no_review_produced():
-    executor = MigrationExecutor(connection)
-    executor.migrate([("articles", "0005_reviews")])
-    old_apps = executor.loader.project_state([("articles", "0005_reviews")]).apps
-    OldArticle = old_apps.get_model("articles", "Article")
-    OldArticle.objects.create(
-        title="Old", slug="old", summary="s", disclaimer="d", last_reviewed=datetime.date(2026, 11, 27)
-    )
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-    article = Article.objects.get(slug="old")
-    assert article.last_reviewed is None
-    assert article.next_review_due is None
 
 
 def test_loading_again_never_adds_a_review_date(loaded_article):

@@ -1,58 +1,26 @@
+"""The outbox's models, which began in the comments app and moved here with
+their tables and rows (comments' 0014, now in its squash). The comments app
+still makes the tables under its own names, and this migration renames them:
+made the way that move made them, they get the same index and constraint
+names as on a database that made it.
+"""
+
 import django.db.models.deletion
 import django.utils.timezone
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
-
-# The models that moved here from the comments app (its 0014), tables and all.
-MOVED = ("outboundemail", "deliveryattempt", "emailoptout", "mailworker")
-MODERATOR_PERMISSIONS = ("view_outboundemail", "view_deliveryattempt", "retry_outboundemail")
-
-
-def relabel(apps, old, new):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MOVED:
-        # One the new app already has (created by hand, say) stays as it is.
-        if not ContentType.objects.filter(app_label=new, model=model).exists():
-            ContentType.objects.filter(app_label=old, model=model).update(app_label=new)
-
-
-def move_content_types(apps, schema_editor):
-    """The moved models keep their content types, and with them their
-    permissions, whoever holds those, and the admin's history of them."""
-    relabel(apps, "comments", "outbox")
-
-
-def move_content_types_back(apps, schema_editor):
-    relabel(apps, "outbox", "comments")
-
-
-def grant(apps, schema_editor):
-    """Moderators look into the outbox and send failed emails again, as they
-    did while it was part of the comments app. As in comments' 0007: the
-    permissions are created now, so a fresh database gets a complete group."""
-    app_config = apps.get_app_config("outbox")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    moderators, _ = Group.objects.get_or_create(name="Moderators")
-    moderators.permissions.add(
-        *Permission.objects.filter(content_type__app_label="outbox", codename__in=MODERATOR_PERMISSIONS)
-    )
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("comments", "0014_the_outbox_moves_to_its_own_app"),
-        ("contenttypes", "0002_remove_content_type_name"),
-        ("auth", "0012_alter_user_first_name_max_length"),
+        ('comments', '0001_squashed_0016_the_queue_reads_by_status_and_date'),
+        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
-        # The tables are there already, renamed by comments' 0014.
+        # The tables are there, made by the comments app.
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.CreateModel(
@@ -63,6 +31,7 @@ class Migration(migrations.Migration):
                         ('at', models.DateTimeField(default=django.utils.timezone.now)),
                     ],
                     options={
+                        'db_table': 'comments_emailoptout',
                         'verbose_name': 'email opt-out',
                     },
                 ),
@@ -75,6 +44,7 @@ class Migration(migrations.Migration):
                         ('last_seen', models.DateTimeField(help_text="By the database's clock. Updated before each pass and after each email; a sender not seen for a day is forgotten.")),
                     ],
                     options={
+                        'db_table': 'comments_mailworker',
                         'ordering': ('-last_seen',),
                         'constraints': [models.UniqueConstraint(fields=('host', 'pid'), name='mailworker_one_row_per_process')],
                     },
@@ -97,6 +67,7 @@ class Migration(migrations.Migration):
                         ('about_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
                     ],
                     options={
+                        'db_table': 'comments_outboundemail',
                         'verbose_name': 'outgoing email',
                         'ordering': ('-created_at', '-pk'),
                         'permissions': (('retry_outboundemail', 'Can send failed emails again'),),
@@ -111,6 +82,7 @@ class Migration(migrations.Migration):
                         ('email', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='delivery_attempts', to='outbox.outboundemail')),
                     ],
                     options={
+                        'db_table': 'comments_deliveryattempt',
                         'ordering': ('at', 'pk'),
                     },
                 ),
@@ -124,7 +96,8 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(move_content_types, move_content_types_back),
-        # Going back, the permissions go back with their content types.
-        migrations.RunPython(grant, migrations.RunPython.noop),
+        migrations.AlterModelTable(name='emailoptout', table=None),
+        migrations.AlterModelTable(name='mailworker', table=None),
+        migrations.AlterModelTable(name='outboundemail', table=None),
+        migrations.AlterModelTable(name='deliveryattempt', table=None),
     ]

@@ -10,7 +10,10 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-ROLES = {"editor": "Editors", "moderator": "Moderators", "reviewer": "Reviewers"}
+from staff.roles import ROLES
+
+# --editor for Editors, and so on.
+FLAGS = {group.lower().removesuffix("s"): group for group in ROLES}
 
 
 class Command(BaseCommand):
@@ -23,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--email", default="")
         roles = parser.add_argument_group("role (at least one)")
-        for role, group in ROLES.items():
+        for role, group in FLAGS.items():
             roles.add_argument(
                 f"--{role}", action="append_const", const=group, dest="groups", help=f"a member of {group}"
             )

@@ -23,7 +23,7 @@ never by more than REREAD_SECONDS):
   only spares queries in between: each process reads an article again at
   least every REREAD_SECONDS whatever the token says, which bounds how late
   any change shows. While Redis fails, the database is read every time
-  (ta1/redis_outage.py). The token is read with redis-py directly: through
+  (web/redis_outage.py). The token is read with redis-py directly: through
   Django's cache the one GET cost a worker about 230 us of CPU, a third of a
   cached page's whole request.
 - PostgreSQL alone: the query, every time.
@@ -39,7 +39,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ta1.redis_outage import outage
+from web.redis_outage import outage
 
 from .models import Article
 

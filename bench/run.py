@@ -612,8 +612,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 from articles import versions
-from ta1.pages import shared
-from ta1.pages.rendering import comment_paginator
+from pages import shared
+from pages.context import comment_paginator
 
 def render(number):
     article = versions.published("thymosin-alpha-1")

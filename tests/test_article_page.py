@@ -16,7 +16,8 @@ from comments import privacy
 from comments.models import Comment
 from comments.moderation import approve, reject
 from comments.submission import THANKS, receipt
-from ta1.pages import render_article_page, shared
+from pages import shared
+from pages.renderer import render_article_page
 
 
 def page(client, article, query="", **headers):

@@ -490,7 +490,7 @@ def test_no_editor_post_but_publish_changes_what_readers_get(editor_client, edit
             lambda: editor_client.post(url("revision", pk, first.pk), {"section": first.content["sections"][0]["key"]}),
             lambda: editor_client.post(url("revision", pk, article.revisions.last().pk)),
         ],
-        # Outside the admin's own routes, as the article page composes it (ta1/pages/).
+        # Outside the admin's own routes, as the article page composes it (pages/).
         "draft preview": [lambda: editor_client.post(reverse("article_draft_preview", args=[pk]))],
         "review": [
             lambda: editor_client.post(url("review", pk), {"note": "Checked.", "next_review_due": "2099-01-01"})

@@ -6,7 +6,7 @@ visible comments) changes, or a review sets its dates: `version()` names them. E
 changes what readers see calls `moved()`, and nothing else moves the two times
 except an article's own save.
 
-`published(slug)` answers which published article a slug names, with those two
+`published_article(slug)` answers which published article a slug names, with those two
 times, as cheaply as the database allows while never being stale (with Redis,
 never by more than REREAD_SECONDS):
 
@@ -24,8 +24,8 @@ never by more than REREAD_SECONDS):
   least every REREAD_SECONDS whatever the token says, which bounds how late
   any change shows. While Redis fails, the database is read every time
   (web/redis_outage.py). The token is read with redis-py directly: through
-  Django's cache the one GET cost a worker about 230 us of CPU, a third of a
-  cached page's whole request.
+  Django's cache the one GET cost a worker a large share of a cached page's
+  whole request.
 - PostgreSQL alone: the query, every time.
 """
 
@@ -96,8 +96,8 @@ def _published_by_slug():
 
 def query(slug):
     """The published article with this slug, or None. The query is built by
-    the ORM from published() once per process and reused: building it costs
-    more than running it."""
+    the ORM from Article.objects.published() once per process and reused:
+    building it costs more than running it."""
     sql, params = _published_by_slug()
     return next(iter(Article.objects.raw(sql, [slug if param == _SLUG else param for param in params])), None)
 
@@ -105,7 +105,7 @@ def query(slug):
 class QueryCheck:
     """PostgreSQL alone: nothing cheaper is both shared and never stale."""
 
-    def published(self, slug):
+    def published_article(self, slug):
         return query(slug)
 
     def changed(self):
@@ -115,7 +115,7 @@ class QueryCheck:
 class SQLiteCheck:
     """Remembers, per connection, the articles read since the database last changed."""
 
-    def published(self, slug):
+    def published_article(self, slug):
         connection.ensure_connection()
         raw = connection.connection
         marks = (raw.execute("PRAGMA data_version").fetchone()[0], raw.total_changes)
@@ -155,7 +155,7 @@ class RedisCheck:
             token = self.client.get(TOKEN_KEY)
         return token
 
-    def published(self, slug):
+    def published_article(self, slug):
         token = outage.attempt("read the article version token", self.token)
         if token is None:
             return query(slug)
@@ -195,8 +195,8 @@ def _check():
     return make_check(kind)
 
 
-def published(slug):
+def published_article(slug):
     """The published article with this slug (with its version), or None. The
     instance may be the one earlier requests got: read it, never change it
     (copy it for a draft preview)."""
-    return _check().published(slug)
+    return _check().published_article(slug)

@@ -616,7 +616,7 @@ from pages import shared
 from pages.context import comment_paginator
 
 def render(number):
-    article = versions.published("thymosin-alpha-1")
+    article = versions.published_article("thymosin-alpha-1")
     cache.clear()
     shared.local_pages.pages.clear()
     start = time.perf_counter()
@@ -632,7 +632,7 @@ def queue():
     assert client.get("/admin/comments/comment/").status_code == 200
     return (time.perf_counter() - start) * 1000
 
-last = comment_paginator(versions.published("thymosin-alpha-1")).num_pages
+last = comment_paginator(versions.published_article("thymosin-alpha-1")).num_pages
 render(1), queue()  # templates compiled, connection open
 print(json.dumps({
     "first_ms": statistics.median(render(1) for _ in range(RENDERS)),

@@ -21,7 +21,7 @@ from .submission import Outcome, receipt, remember_sent, sent_here, submit
 
 @cross_origin_protection
 def post_comment(request, slug):
-    article = versions.published(slug)
+    article = versions.published_article(slug)
     if article is None:
         raise Http404("No published article with this address.")
     if request.method != "POST":

@@ -18,7 +18,7 @@ def home(request):
 
 
 def published_or_404(slug):
-    article = versions.published(slug)
+    article = versions.published_article(slug)
     if article is None:
         raise Http404("No published article with this address.")
     return article

@@ -31,7 +31,7 @@ urlpatterns = [
         name="password_set",
     ),
     path("admin/password/set/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    # The draft preview shows the article page, which ta1 composes; it lives
+    # The draft preview shows the article page, which pages/ composes; it lives
     # among the article's admin pages and behind the admin's login.
     path(
         "admin/articles/article/<str:object_id>/preview/",

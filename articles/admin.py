@@ -17,25 +17,14 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 
+from web.shortcuts import primary_key_or_404
+
 from . import compare, drafts, previews, reviews, versions
 from .forms import PublishForm, ReviewForm
 from .models import Article, DraftSection, Review, Revision, normalise_newlines
 
 MOVES = {"up": -1, "down": +1}
-# The largest primary key a database column holds (a 64-bit integer).
-LARGEST_KEY = 2**63 - 1
 WHEN = "j M Y, H:i"
-
-
-def primary_key_or_404(value):
-    """A number from a URL that can name a row, or 404: past 64 bits the database cannot even look."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise Http404("No such object.") from None
-    if not 0 < number <= LARGEST_KEY:
-        raise Http404("No such object.")
-    return number
 
 
 class ReviewInline(admin.StackedInline):

@@ -44,7 +44,7 @@ def draft_content(draft):
 
 def live_revision(article):
     """The revision readers are seeing, made from the published rows if no publish has kept one yet."""
-    revision = article.revisions.published().first()
+    revision = article.revisions.publications().first()
     if revision is None:
         # Articles loaded or created before revisions were kept.
         revision = Revision.objects.create(

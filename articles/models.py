@@ -272,7 +272,7 @@ class Draft(models.Model):
 
 
 class RevisionQuerySet(models.QuerySet):
-    def published(self):
+    def publications(self):
         return self.filter(published_at__isnull=False)
 
 

@@ -6,7 +6,7 @@ import copy
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from ta1.responses import private
+from web.responses import private
 
 from . import drafts
 from .markup import MarkupRefused, render_markdown
@@ -19,7 +19,7 @@ MAX_PREVIEW_CHARS = 200_000
 def draft_article(article):
     """A copy of the article (never saved) saying what the draft says, as publishing it now
     would, and the draft's sections: what the article page's renderer
-    (ta1/pages/) shows as the preview."""
+    (pages/) shows as the preview."""
     draft = drafts.draft_of(article)
     preview = copy.copy(article)  # every other field (dates, reviews) as published
     for name in drafts.ARTICLE_FIELDS:

@@ -22,7 +22,7 @@ the shell shows within REREAD_SECONDS (at once after `announce()`); comments
 written in the shell, by bulk_create or by SQL show only after
 counts.recount(article), which counts them and moves the page.
 
-`published(slug)` answers which published article a slug names, with those two
+`published_article(slug)` answers which published article a slug names, with those two
 times, as cheaply as the database allows while never being stale (with Redis,
 never by more than REREAD_SECONDS):
 
@@ -39,9 +39,9 @@ never by more than REREAD_SECONDS):
   only spares queries in between: each process reads an article again at
   least every REREAD_SECONDS whatever the token says, which bounds how late
   any change shows. While Redis fails, the database is read every time
-  (ta1/redis_outage.py). The token is read with redis-py directly: through
-  Django's cache the one GET cost a worker about 230 us of CPU, a third of a
-  cached page's whole request.
+  (web/redis_outage.py). The token is read with redis-py directly: through
+  Django's cache the one GET cost a worker a large share of a cached page's
+  whole request.
 - PostgreSQL alone: the query, every time.
 """
 
@@ -55,7 +55,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ta1.redis_outage import outage
+from web.redis_outage import outage
 
 from .models import Article
 
@@ -112,8 +112,8 @@ def _published_by_slug():
 
 def query(slug):
     """The published article with this slug, or None. The query is built by
-    the ORM from published() once per process and reused: building it costs
-    more than running it."""
+    the ORM from Article.objects.published() once per process and reused:
+    building it costs more than running it."""
     sql, params = _published_by_slug()
     return next(iter(Article.objects.raw(sql, [slug if param == _SLUG else param for param in params])), None)
 
@@ -121,7 +121,7 @@ def query(slug):
 class QueryCheck:
     """PostgreSQL alone: nothing cheaper is both shared and never stale."""
 
-    def published(self, slug):
+    def published_article(self, slug):
         return query(slug)
 
     def changed(self):
@@ -131,7 +131,7 @@ class QueryCheck:
 class SQLiteCheck:
     """Remembers, per connection, the articles read since the database last changed."""
 
-    def published(self, slug):
+    def published_article(self, slug):
         connection.ensure_connection()
         raw = connection.connection
         marks = (raw.execute("PRAGMA data_version").fetchone()[0], raw.total_changes)
@@ -171,7 +171,7 @@ class RedisCheck:
             token = self.client.get(TOKEN_KEY)
         return token
 
-    def published(self, slug):
+    def published_article(self, slug):
         token = outage.attempt("read the article version token", self.token)
         if token is None:
             return query(slug)
@@ -211,8 +211,8 @@ def _check():
     return make_check(kind)
 
 
-def published(slug):
+def published_article(slug):
     """The published article with this slug (with its version), or None. The
     instance may be the one earlier requests got: read it, never change it
     (copy it for a draft preview)."""
-    return _check().published(slug)
+    return _check().published_article(slug)

@@ -614,11 +614,11 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 from articles import versions
-from ta1.pages import shared
-from ta1.pages.rendering import comment_paginator
+from pages import shared
+from pages.context import comment_paginator
 
 def render(number):
-    article = versions.published("thymosin-alpha-1")
+    article = versions.published_article("thymosin-alpha-1")
     cache.clear()
     shared.local_pages.pages.clear()
     start = time.perf_counter()
@@ -634,7 +634,7 @@ def queue():
     assert client.get("/admin/comments/comment/").status_code == 200
     return (time.perf_counter() - start) * 1000
 
-last = comment_paginator(versions.published("thymosin-alpha-1")).num_pages
+last = comment_paginator(versions.published_article("thymosin-alpha-1")).num_pages
 render(1), queue()  # templates compiled, connection open
 print(json.dumps({
     "first_ms": statistics.median(render(1) for _ in range(RENDERS)),

@@ -12,12 +12,12 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 
-from ta1.admin_site import RecordAdmin
+from web.admin import RecordAdmin
+from web.links import safe_next
 
 from . import moderation, privacy, spam, text
 from .models import MODERATE_PERMISSION, REPLY_AS_SITE_PERMISSION, Comment, ModerationDecision, Status
 from .templatetags.comment_admin import LAST_DECISION
-from .views import safe_next
 
 
 class StatusFilter(admin.SimpleListFilter):

@@ -133,7 +133,7 @@ class CommentForm(forms.ModelForm):
         helper.form_class = "comment-form"
         helper.form_action = reverse("comments:post", kwargs={"slug": self.article.slug})
         helper.attrs = {"novalidate": ""}
-        # No token: the post is guarded by where it comes from (ta1/cross_origin.py).
+        # No token: the post is guarded by where it comes from (web/cross_origin.py).
         helper.disable_csrf = True
         helper.layout = Layout(
             Field("name", autocomplete="name"),

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from outbox import emails
+from web.links import absolute
 
 from .models import MODERATE_PERMISSION, Comment, Status
 
@@ -23,10 +24,6 @@ class Kind(models.TextChoices):
 SENT_FIELDS = {Kind.PUBLICATION_NOTICE: "publication_notice_sent_at", Kind.REPLY_NOTICE: "reply_notice_sent_at"}
 # Emails that announce a moderation decision; undoing the decision cancels them.
 DECISION_KINDS = (Kind.PUBLICATION_NOTICE, Kind.REPLY_NOTICE)
-
-
-def absolute(path):
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def moderator_addresses():

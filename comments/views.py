@@ -5,14 +5,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
 from articles import versions
-from ta1.cross_origin import cross_origin_protection
-from ta1.responses import private
+from web.clients import client_ip
+from web.cross_origin import cross_origin_protection
+from web.links import safe_next
+from web.responses import private
 
-from . import replies, spam
+from . import replies
 from .forms import CommentForm, SiteReplyForm
 from .models import MODERATE_PERMISSION, REPLY_AS_SITE_PERMISSION, Comment, Status
 from .submission import Outcome, receipt, remember_sent, sent_here, submit
@@ -20,7 +21,7 @@ from .submission import Outcome, receipt, remember_sent, sent_here, submit
 
 @cross_origin_protection
 def post_comment(request, slug):
-    article = versions.published(slug)
+    article = versions.published_article(slug)
     if article is None:
         raise Http404("No published article with this address.")
     if request.method != "POST":
@@ -29,7 +30,7 @@ def post_comment(request, slug):
     result = submit(
         article=article,
         data=request.POST,
-        client_ip=spam.client_ip(request),
+        client_ip=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         sent_here=list(sent),
     )
@@ -130,11 +131,3 @@ def site_reply(request, pk):
     return private(
         render(request, "comments/site_reply.html", context, status=400 if request.method == "POST" else 200)
     )
-
-
-def safe_next(request, default):
-    """The posted `next` address if it is on this site, else `default`."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default

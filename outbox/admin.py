@@ -3,7 +3,7 @@ from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from ta1.admin_site import RecordAdmin
+from web.admin import RecordAdmin
 
 from . import sender
 from .models import RETRY_PERMISSION, DeliveryAttempt, OutboundEmail

@@ -9,7 +9,7 @@ from .models import OutboundEmail
 from .opt_outs import opted_out
 
 
-def single_line(value, limit=200):
+def header_line(value, limit=200):
     """Header text that no content can break: every run of whitespace and
     control characters, line breaks included, becomes one space."""
     cleaned = "".join(" " if ch.isspace() or not ch.isprintable() else ch for ch in str(value))
@@ -27,7 +27,7 @@ def enqueue(*, kind, about, to, subject, body, not_before=None):
         kind=kind,
         about=about,
         to=to,
-        subject=single_line(subject),
+        subject=header_line(subject),
         body=body,
         due_at=not_before or timezone.now(),
     )

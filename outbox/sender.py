@@ -27,7 +27,7 @@ from django.db.models import Max
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from .emails import single_line
+from .emails import header_line
 from .models import DeliveryAttempt, MailWorker, OutboundEmail
 from .opt_outs import opted_out, unsubscribe_url
 
@@ -67,9 +67,9 @@ def build_message(email):
     link = unsubscribe_url(email.to)
     body = f"{email.body.rstrip()}\n\n-- \nTo stop these emails, open {link}\n"
     return EmailMessage(
-        single_line(email.subject),
+        header_line(email.subject),
         body,
-        to=[single_line(email.to, limit=254)],
+        to=[header_line(email.to, limit=254)],
         headers={
             "Message-ID": message_id(email),
             "List-Unsubscribe": f"<{link}>",

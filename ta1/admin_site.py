@@ -73,16 +73,3 @@ class AdminSite(admin.AdminSite):
             base.__name__, (GuardedModelAdmin, base), {"__module__": base.__module__, "__doc__": base.__doc__}
         )
         super().register(model_or_iterable, guarded, **options)
-
-
-class RecordAdmin(admin.ModelAdmin):
-    """A record to look into: written by the application, never by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,8 +6,7 @@ from .logging import forget_request_id
 
 
 class SiteConfig(AppConfig):
-    """ta1 itself, installed for its management commands (backup, restore,
-    reset_second_factor)."""
+    """ta1 itself, installed for its management commands (ta1/management/commands/)."""
 
     name = "ta1"
 

@@ -78,7 +78,7 @@ class ContentSecurityPolicyMiddleware:
     it, on every response. Nothing on the site uses a nonce or changes the
     policy for one view, so the header is the same for every response and is
     built once: django-csp's own middleware builds it afresh for each one,
-    which took a third of the server's time for a cached article page."""
+    which was a large share of the server's time for a cached article page."""
 
     def __init__(self, get_response):
         self.get_response = get_response

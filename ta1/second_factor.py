@@ -20,11 +20,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from web.links import safe_next
 
 BACKUP_CODES = 10
 APP_DEVICE_NAME = "Authenticator app"
@@ -61,10 +62,7 @@ def _qr_code(device):
 
 
 def _next(request):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return reverse("admin:index")
+    return safe_next(request, reverse("admin:index"))
 
 
 @staff_member_required

@@ -14,8 +14,8 @@ PRIVATE_KEY = re.compile(r"(?:^|_)(?:body|email|name)$", re.IGNORECASE)
 
 
 def start(dsn):
-    # Imported only by a site that reports errors: the SDK takes a third of
-    # a second to import, which every process start would pay.
+    # Imported only by a site that reports errors: the SDK is slow to
+    # import, which every process start would pay.
     import sentry_sdk
     from sentry_sdk.integrations.django import DjangoIntegration
     from sentry_sdk.utils import BadDsn

@@ -74,10 +74,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "ta1.apps.SiteConfig",
+    # Installed though it has no models, so that its code is among the
+    # release's (pages/shared.py) like every other part of the project.
+    "web",
     "articles",
     "comments",
     "outbox",
     "staff",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -91,8 +95,8 @@ MIDDLEWARE = [
     "ta1.compression.WhiteNoiseMiddleware",
     # Before anything reads the query or the form, the shared page included.
     "ta1.middleware.UnreadableRequestMiddleware",
-    # The shared article page, served before sessions, authentication and CSRF (see ta1/pages/).
-    "ta1.pages.middleware.SharedPageMiddleware",
+    # The shared article page, served before sessions, authentication and CSRF (see pages/).
+    "pages.middleware.SharedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -189,7 +193,7 @@ REDIS_URL = env.url("REDIS_URL", schemes=("redis", "rediss", "unix"), example="r
 # Every Redis client the site makes (this cache, the version check's in
 # articles/versions.py) gives up after a quarter of a second, hundreds of
 # times what a healthy Redis takes: Redis only spares work, the site carries
-# on without it (ta1/redis_outage.py), and a change must still show within a
+# on without it (web/redis_outage.py), and a change must still show within a
 # second (articles/versions.py REREAD_SECONDS).
 REDIS_CLIENT_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
 if REDIS_URL:
@@ -206,13 +210,13 @@ else:
 # Cached article pages are keyed by their content's version, so they are
 # never stale; this only bounds how long superseded copies take up memory.
 PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", 86400, unit="a number of seconds")
-# Names the deployed code in those pages' keys (ta1/pages/shared.py), such as
+# Names the deployed code in those pages' keys (pages/shared.py), such as
 # the commit it was built from. Unset, every file of the project's own apps
 # and template folders names it.
 RELEASE = env.string("RELEASE")
 # How long a shared cache (nginx in front, a CDN) may answer with the shared
 # article page without asking the app, and as long again while it fetches the
-# next one in the background (ta1/pages/shared.py). At least 1: nginx passes a
+# next one in the background (pages/shared.py). At least 1: nginx passes a
 # reader's revalidation to the app as a plain GET, and only a page it may keep
 # can it answer with a 304 itself.
 SHARED_CACHE_SECONDS = env.integer("SHARED_CACHE_SECONDS", 1, minimum=1, unit="a number of seconds")
@@ -253,7 +257,7 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.boolean("SECURE_COOKIES", PRODU
 SESSION_COOKIE_HTTPONLY = True
 # Forms carry the token in a hidden field, so no script ever needs the cookie.
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "ta1.views.csrf_failure"
+CSRF_FAILURE_VIEW = "web.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Readers of a medical article should not announce which page they came
 # from to the sites it cites.
@@ -297,7 +301,7 @@ AUTHENTICATION_BACKENDS = ["ta1.backends.LockoutModelBackend"]
 AXES_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5, minimum=1, unit="a number of failed sign-ins")
 AXES_COOLOFF_TIME = timedelta(minutes=env.integer("LOGIN_LOCKOUT_MINUTES", 15, minimum=1, unit="a number of minutes"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "comments.spam.client_ip"
+AXES_CLIENT_IP_CALLABLE = "web.clients.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = False

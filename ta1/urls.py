@@ -5,11 +5,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import ArticleSitemap
-from articles.views import robots_txt
+from pages.views import draft_preview
 
 from . import second_factor
-from .pages.views import draft_preview
-from .views import healthz
+from .views import healthz, robots_txt
 
 second_factor_urls = (
     [path("", second_factor.enrol, name="enrol"), path("code/", second_factor.verify, name="verify")],
@@ -21,7 +20,7 @@ admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Articles and reader comments"
 
 urlpatterns = [
-    path("", include("ta1.pages.urls")),
+    path("", include("pages.urls")),
     path("", include("comments.urls")),
     path("", include("outbox.urls")),
     path("admin/second-factor/", include(second_factor_urls)),
@@ -32,7 +31,7 @@ urlpatterns = [
         name="password_set",
     ),
     path("admin/password/set/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    # The draft preview shows the article page, which ta1 composes; it lives
+    # The draft preview shows the article page, which pages/ composes; it lives
     # among the article's admin pages and behind the admin's login.
     path(
         "admin/articles/article/<str:object_id>/preview/",
@@ -46,4 +45,4 @@ urlpatterns = [
 ]
 
 handler400 = "ta1.views.bad_request"
-handler500 = "articles.views.server_error"
+handler500 = "ta1.views.server_error"

@@ -5,9 +5,10 @@ from functools import partial
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -69,17 +70,22 @@ def healthz(request):
     return JsonResponse(results, status=200 if healthy else 503)
 
 
-def csrf_failure(request, reason=""):
-    """Django's own page for a refused form is unstyled and uses an inline
-    style the Content-Security-Policy blocks; this one explains what to do
-    and gives back a comment's text, so the reader loses nothing."""
-    return render(request, "403_csrf.html", {"body": request.POST.get("body", "")}, status=403)
+@require_safe
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain")
 
 
 def bad_request(request, exception=None):
     # Rendered without context processors, like the 500 page: the request
     # itself is what could not be read.
     return HttpResponseBadRequest(loader.render_to_string("400.html", {"site_name": settings.SITE_NAME}))
+
+
+def server_error(request):
+    # Django renders 500.html without context processors; give the page
+    # the one value its header needs, and nothing that could fail again.
+    return HttpResponseServerError(loader.render_to_string("500.html", {"site_name": settings.SITE_NAME}))
 
 
 def database_unavailable(request):

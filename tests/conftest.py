@@ -17,8 +17,8 @@ from comments import counts
 from comments.models import Comment, Status
 from comments.moderation import approve
 from outbox.sender import send_due
-from ta1.pages.shared import local_pages
-from ta1.redis_outage import outage
+from pages.shared import local_pages
+from web.redis_outage import outage
 
 # Every test must check something: see assertion_count.py.
 pytest_plugins = ["assertion_count"]

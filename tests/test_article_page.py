@@ -20,7 +20,8 @@ from comments.models import Comment
 from comments.moderation import approve, reject
 from comments.replies import reply_as_site
 from comments.submission import THANKS, receipt
-from ta1.pages import render_article_page, shared
+from pages import shared
+from pages.renderer import render_article_page
 
 
 def page(client, article, query="", **headers):

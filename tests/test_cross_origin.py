@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
-from ta1.cross_origin import cross_origin_protection
+from web.cross_origin import cross_origin_protection
 
 
 @cross_origin_protection

@@ -190,7 +190,7 @@ def break_the_home_page(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr("ta1.pages.views.redirect", broken)
+    monkeypatch.setattr("pages.views.redirect", broken)
 
 
 def test_a_server_error_is_mailed_to_the_admins(db, settings, monkeypatch):

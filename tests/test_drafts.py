@@ -276,21 +276,21 @@ def test_publish_applies_every_change_and_keeps_a_published_revision(editor_clie
     assert article.title == "Retitled"
     assert published_headings(article) == ["Two", "One", "Three"]
     assert article.sections.get(heading="One").body_html == "<p>New <em>one</em>.</p>\n"
-    revision = article.revisions.published().first()
+    revision = article.revisions.publications().first()
     assert (revision.created_by, revision.note) == (editor, "Reworded one.")
     assert not Draft.objects.get(article=article).has_unpublished_changes
 
 
 def test_a_note_too_long_is_refused_and_kept_and_nothing_is_published(editor_client, three_sections):
     article = three_sections
-    before = article.revisions.published().count()
+    before = article.revisions.publications().count()
     note = "A" * 301
     response = editor_client.post(reverse("admin:articles_article_publish", args=[article.pk]), {"note": note})
     page = response.content.decode()
     assert response.status_code == 200
     assert "Keep the note to 300 characters (it has 301)." in page
     assert f'value="{note}"' in page
-    assert article.revisions.published().count() == before
+    assert article.revisions.publications().count() == before
 
 
 def test_publish_moves_the_pages_version(editor, three_sections):
@@ -490,7 +490,7 @@ def test_no_editor_post_but_publish_changes_what_readers_get(editor_client, edit
             lambda: editor_client.post(url("revision", pk, first.pk), {"section": first.content["sections"][0]["key"]}),
             lambda: editor_client.post(url("revision", pk, article.revisions.last().pk)),
         ],
-        # Outside the admin's own routes, as the article page composes it (ta1/pages/).
+        # Outside the admin's own routes, as the article page composes it (pages/).
         "draft preview": [lambda: editor_client.post(reverse("article_draft_preview", args=[pk]))],
         "review": [
             lambda: editor_client.post(url("review", pk), {"note": "Checked.", "next_review_due": "2099-01-01"})

@@ -130,7 +130,7 @@ def test_server_error_gets_the_sites_500_page(db, settings, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr("ta1.pages.views.redirect", broken)
+    monkeypatch.setattr("pages.views.redirect", broken)
     response = Client(raise_request_exception=False).get("/")
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()

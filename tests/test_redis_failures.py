@@ -163,7 +163,7 @@ def test_a_restore_makes_every_process_read_the_article_again(
     redis_server, clock, article, tmp_path, django_assert_num_queries
 ):
     check = versions._check()
-    check.published(article.slug)
+    check.published_article(article.slug)
     with throwaway_database_url(tmp_path, "restored") as database_url:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ta1.settings", "DATABASE_URL": database_url}
         env.update(REDIS_URL=redis_server.url, ARTICLE_VERSION_CHECK="redis")
@@ -176,4 +176,4 @@ def test_a_restore_makes_every_process_read_the_article_again(
             timeout=300,
         )
     with django_assert_num_queries(1):
-        check.published(article.slug)
+        check.published_article(article.slug)

@@ -50,37 +50,37 @@ def redis_check(article, monkeypatch, redis_client):
 
 
 def test_the_redis_check_reads_the_database_only_after_a_change(redis_check, article, django_assert_num_queries):
-    redis_check.published(article.slug)
+    redis_check.published_article(article.slug)
     with django_assert_num_queries(0):
-        assert redis_check.published(article.slug) == article
+        assert redis_check.published_article(article.slug) == article
     redis_check.changed()
     with django_assert_num_queries(1):
-        redis_check.published(article.slug)
+        redis_check.published_article(article.slug)
 
 
 def test_the_redis_check_sees_a_version_moved_by_another_process(
     redis_check, article, django_capture_on_commit_callbacks
 ):
-    before = redis_check.published(article.slug)
+    before = redis_check.published_article(article.slug)
     with django_capture_on_commit_callbacks(execute=True):
         versions.moved(article, comments=True)
-    assert redis_check.published(article.slug).comments_changed_at > before.comments_changed_at
+    assert redis_check.published_article(article.slug).comments_changed_at > before.comments_changed_at
 
 
 def test_the_redis_check_reads_the_database_when_the_token_is_lost(
     redis_check, redis_client, article, django_assert_num_queries
 ):
-    redis_check.published(article.slug)
+    redis_check.published_article(article.slug)
     redis_client.delete(versions.TOKEN_KEY)
     with django_assert_num_queries(1):
-        redis_check.published(article.slug)
+        redis_check.published_article(article.slug)
 
 
 def test_the_query_check_always_reads_the_database(article, django_assert_num_queries):
     check = versions.make_check("query")
     with django_assert_num_queries(2):
-        check.published(article.slug)
-        check.published(article.slug)
+        check.published_article(article.slug)
+        check.published_article(article.slug)
 
 
 def checks_for_this_database():
@@ -92,13 +92,13 @@ def checks_for_this_database():
 def test_every_check_sees_this_connections_own_writes(article, kind, monkeypatch, redis_client):
     check = make_check(kind, redis_client)
     monkeypatch.setattr(versions, "_check", lambda: check)
-    check.published(article.slug)
+    check.published_article(article.slug)
     versions.moved(article, content=True)
-    assert check.published(article.slug).updated_at > article.updated_at
+    assert check.published_article(article.slug).updated_at > article.updated_at
 
 
 def test_an_unpublished_slug_is_none(db):
-    assert versions.published("no-such-article") is None
+    assert versions.published_article("no-such-article") is None
 
 
 def test_the_version_names_both_times(article):
@@ -120,4 +120,4 @@ def test_with_redis_down_the_redis_check_reads_the_database(article, django_asse
         port = probe.getsockname()[1]  # nothing listens there once the probe closes
     check = versions.RedisCheck(client=redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1))
     with django_assert_num_queries(1):
-        assert check.published(article.slug) == article
+        assert check.published_article(article.slug) == article

@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_safe
 
 from articles import previews, versions
-from articles.admin import primary_key_or_404
 from articles.models import Article
 from comments.models import MODERATE_PERMISSION, Comment, Status
 from comments.submission import THANKS, received_comment
+from web.shortcuts import primary_key_or_404
 
 from .renderer import render_article_page
 
@@ -18,7 +18,7 @@ def home(request):
 
 
 def published_or_404(slug):
-    article = versions.published(slug)
+    article = versions.published_article(slug)
     if article is None:
         raise Http404("No published article with this address.")
     return article

@@ -36,7 +36,7 @@ class SharedPageMiddleware:
                 slug = path[len(prefix) : len(path) - len(suffix)]
                 if SLUG.fullmatch(slug):
                     request.get_host()  # refuses a Host not in ALLOWED_HOSTS, as the rest of the stack would
-                    article = versions.published(slug)
+                    article = versions.published_article(slug)
                     response = None if article is None else shared_or_none(request, article)
                     if response is not None:
                         return response

@@ -6,13 +6,10 @@ from django.template import loader
 
 from comments.forms import CommentForm
 from comments.models import Comment
+from web.links import absolute
 
 TEMPLATE = "articles/article_detail.html"
 WORDS_PER_MINUTE = 200
-
-
-def absolute(path):
-    return settings.SITE_URL.rstrip("/") + path
 
 
 class ThreadPaginator(Paginator):

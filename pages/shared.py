@@ -35,10 +35,10 @@ from django.http import (
 )
 
 from articles import versions
-from ta1.compression import IDENTITY, preferred_codings
-from ta1.redis_outage import outage
+from web.codings import IDENTITY, preferred_codings
+from web.redis_outage import outage
 
-from .rendering import comment_paginator, page_context, render_page
+from .context import comment_paginator, page_context, render_page
 
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 LOCAL_PAGES = 64

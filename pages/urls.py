@@ -2,7 +2,9 @@ from django.urls import path
 
 from . import views
 
-# The article's addresses keep the namespace named for what they show.
+# The article's addresses keep the namespace named for what they show
+# (articles:detail, ...), the names templates, apps and tests reverse, though
+# the page that answers them lives here rather than in the articles app.
 app_name = "articles"
 
 urlpatterns = [

@@ -9,9 +9,9 @@ afresh, `Cache-Control: no-store`, `noindex` in the page and in
 
 from django.http import HttpResponse
 
-from ta1.responses import private
+from web.responses import private
 
-from .rendering import comment_paginator, page_context, render_page
+from .context import comment_paginator, page_context, render_page
 from .shared import shared_response
 
 

@@ -1,23 +1,19 @@
 import json
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import flatten, unquote
+from django.contrib.admin.utils import flatten
 from django.contrib.admin.views.main import SEARCH_VAR
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 
 from web.admin import RecordAdmin
-from web.links import safe_next
 
-from . import moderation, privacy, spam, text
+from . import moderation, moderation_views, privacy, spam, text
 from .models import MODERATE_PERMISSION, REPLY_AS_SITE_PERMISSION, Comment, ModerationDecision, Status
-from .templatetags.comment_admin import LAST_DECISION
+from .queue import next_pending_url, remember_decision
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -92,18 +88,6 @@ def _bulk(change, verb):
     return action
 
 
-DONE = {
-    Status.APPROVED: "Approved",
-    Status.REJECTED: "Rejected",
-    Status.SPAM: "Marked as spam",
-    Status.PENDING: "Put back to pending",
-}
-
-
-def pending_count():
-    return Comment.objects.pending().count()
-
-
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_filter = (StatusFilter, "article", LinksFilter, SpamReasonFilter)
@@ -145,8 +129,8 @@ class CommentAdmin(admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("<path:object_id>/decide/", wrap(self.decide_view), name="comments_comment_decide"),
-            path("<path:object_id>/undo/", wrap(self.undo_view), name="comments_comment_undo"),
+            path("<path:object_id>/decide/", wrap(moderation_views.decide), name="comments_comment_decide"),
+            path("<path:object_id>/undo/", wrap(moderation_views.undo), name="comments_comment_undo"),
             *super().get_urls(),
         ]
 
@@ -235,63 +219,6 @@ class CommentAdmin(admin.ModelAdmin):
             return redirect(next_pending_url(obj))
         return super().response_change(request, obj)
 
-    def decide_view(self, request, object_id):
-        """One decision from the queue's or the comment page's buttons: a
-        redirect back for a plain form, JSON for the queue's script."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(("POST",))
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
-        comment = self.get_object(request, unquote(object_id))
-        if comment is None:
-            raise Http404("No such comment.")
-        to = request.POST.get("to")
-        if to not in Status.values:
-            return HttpResponseBadRequest("Choose a status: approved, rejected, spam or pending.")
-        decision = moderation.moderate(comment, to=to, by=request.user)
-        remember_decision(request, decision)
-        message = (
-            f"{DONE[to]}: the comment by {comment.name}."
-            if decision
-            else f"The comment by {comment.name} was already {comment.get_status_display().lower()}."
-        )
-        if wants_json(request):
-            return JsonResponse(decision_payload(comment, decision, message))
-        messages.success(request, message)
-        if request.POST.get("next") == "next-pending":
-            return redirect(next_pending_url(comment))
-        return redirect(safe_next(request, reverse("admin:comments_comment_changelist")))
-
-    def undo_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(("POST",))
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
-        decision = (
-            ModerationDecision.objects.select_related("comment")
-            .filter(
-                pk=request.POST.get("decision") if str(request.POST.get("decision", "")).isdigit() else None,
-                comment_id=object_id if str(object_id).isdigit() else None,
-            )
-            .first()
-        )
-        if decision is None:
-            raise Http404("No such decision.")
-        try:
-            undone = moderation.undo(decision, by=request.user)
-        except moderation.CannotUndo as refusal:
-            if wants_json(request):
-                return JsonResponse({"error": str(refusal)}, status=409)
-            messages.error(request, str(refusal))
-        else:
-            request.session.pop(LAST_DECISION, None)
-            comment = decision.comment
-            message = f"Undone: the comment by {comment.name} is {comment.get_status_display().lower()} again."
-            if wants_json(request):
-                return JsonResponse(decision_payload(comment, undone, message, undoable=False))
-            messages.success(request, message)
-        return redirect(safe_next(request, reverse("admin:comments_comment_changelist")))
-
     approve = admin.action(description="Approve selected comments", permissions=("moderate",))(
         _bulk(moderation.approve, "Approved")
     )
@@ -328,40 +255,6 @@ DECISIONS = (
     (Status.REJECTED, "Reject", "r"),
     (Status.SPAM, "Spam", "s"),
 )
-
-
-def wants_json(request):
-    return "application/json" in request.headers.get("Accept", "")
-
-
-def next_pending_url(comment):
-    """The next pending comment after this one, oldest first, else the oldest pending, else the queue."""
-    pending = Comment.objects.pending().exclude(pk=comment.pk).order_by("created_at", "pk")
-    following = pending.filter(
-        Q(created_at__gt=comment.created_at) | Q(created_at=comment.created_at, pk__gt=comment.pk)
-    )
-    target = following.first() or pending.first()
-    if target is None:
-        return reverse("admin:comments_comment_changelist")
-    return reverse("admin:comments_comment_change", args=[target.pk])
-
-
-def remember_decision(request, decision):
-    """The moderator's latest decision, offered for undo on the next page."""
-    if decision is not None:
-        request.session[LAST_DECISION] = decision.pk
-
-
-def decision_payload(comment, decision, message, *, undoable=True):
-    return {
-        "status": comment.status,
-        "status_label": comment.get_status_display(),
-        "message": message,
-        "decision": decision.pk if decision and undoable else None,
-        "undo_url": reverse("admin:comments_comment_undo", args=[comment.pk]),
-        "undo_seconds": settings.MODERATION_UNDO_SECONDS if decision and undoable else 0,
-        "pending_count": pending_count(),
-    }
 
 
 @admin.register(ModerationDecision)

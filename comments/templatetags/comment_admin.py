@@ -8,11 +8,9 @@ from django.utils import timezone
 
 from comments.models import MODERATE_PERMISSION, Comment, ModerationDecision
 from comments.moderation import undo_deadline
+from comments.queue import LAST_DECISION
 
 register = template.Library()
-
-# The session key under which the admin keeps a moderator's latest decision.
-LAST_DECISION = "comments.last_decision"
 
 
 @register.inclusion_tag("comments/_pending_badge.html", takes_context=True)

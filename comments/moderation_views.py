@@ -1,0 +1,98 @@
+"""The moderation queue's buttons: a decision and its undo, answered with a
+redirect back for a plain form and with JSON for the queue's script. The
+comment admin serves them at its own addresses."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from web.links import safe_next
+
+from . import moderation
+from .models import MODERATE_PERMISSION, Comment, ModerationDecision, Status
+from .queue import forget_decision, next_pending_url, remember_decision
+
+DONE = {
+    Status.APPROVED: "Approved",
+    Status.REJECTED: "Rejected",
+    Status.SPAM: "Marked as spam",
+    Status.PENDING: "Put back to pending",
+}
+
+
+@require_POST
+def decide(request, object_id):
+    """One decision from the queue's or the comment page's buttons."""
+    if not request.user.has_perm(MODERATE_PERMISSION):
+        raise PermissionDenied
+    object_id = unquote(object_id)
+    comment = Comment.objects.filter(pk=object_id if object_id.isdigit() else None).first()
+    if comment is None:
+        raise Http404("No such comment.")
+    to = request.POST.get("to")
+    if to not in Status.values:
+        return HttpResponseBadRequest("Choose a status: approved, rejected, spam or pending.")
+    decision = moderation.moderate(comment, to=to, by=request.user)
+    remember_decision(request, decision)
+    message = (
+        f"{DONE[to]}: the comment by {comment.name}."
+        if decision
+        else f"The comment by {comment.name} was already {comment.get_status_display().lower()}."
+    )
+    if wants_json(request):
+        return JsonResponse(decision_payload(comment, decision, message))
+    messages.success(request, message)
+    if request.POST.get("next") == "next-pending":
+        return redirect(next_pending_url(comment))
+    return redirect(safe_next(request, reverse("admin:comments_comment_changelist")))
+
+
+@require_POST
+def undo(request, object_id):
+    if not request.user.has_perm(MODERATE_PERMISSION):
+        raise PermissionDenied
+    decision = (
+        ModerationDecision.objects.select_related("comment")
+        .filter(
+            pk=request.POST.get("decision") if str(request.POST.get("decision", "")).isdigit() else None,
+            comment_id=object_id if str(object_id).isdigit() else None,
+        )
+        .first()
+    )
+    if decision is None:
+        raise Http404("No such decision.")
+    try:
+        undone = moderation.undo(decision, by=request.user)
+    except moderation.CannotUndo as refusal:
+        if wants_json(request):
+            return JsonResponse({"error": str(refusal)}, status=409)
+        messages.error(request, str(refusal))
+    else:
+        forget_decision(request)
+        comment = decision.comment
+        message = f"Undone: the comment by {comment.name} is {comment.get_status_display().lower()} again."
+        if wants_json(request):
+            return JsonResponse(decision_payload(comment, undone, message, undoable=False))
+        messages.success(request, message)
+    return redirect(safe_next(request, reverse("admin:comments_comment_changelist")))
+
+
+def wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def decision_payload(comment, decision, message, *, undoable=True):
+    return {
+        "status": comment.status,
+        "status_label": comment.get_status_display(),
+        "message": message,
+        "decision": decision.pk if decision and undoable else None,
+        "undo_url": reverse("admin:comments_comment_undo", args=[comment.pk]),
+        "undo_seconds": settings.MODERATION_UNDO_SECONDS if decision and undoable else 0,
+        "pending_count": Comment.objects.pending().count(),
+    }

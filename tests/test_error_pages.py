@@ -1,10 +1,8 @@
 """Every error page is one template with its own words: the site's name from
 settings, the same way back to the article, only class names the
-stylesheets define."""
+stylesheets define (checked as for the readers' pages, test_page_classes.py)."""
 
-import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -12,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.middleware.csrf import _get_failure_view
 from django.urls import get_resolver
+from test_page_classes import unstyled_classes
 
 from ta1.views import database_unavailable
 
@@ -33,25 +32,28 @@ ERROR_PAGES = {
 
 
 @pytest.fixture(params=ERROR_PAGES)
-def error_page(request, rf, db):
+def error_response(request, rf, db):
     """The page as its handler answers a form that carried a comment."""
-    response = ERROR_PAGES[request.param](rf.post("/somewhere/", {"body": KEPT}))
-    return response.content.decode()
+    return ERROR_PAGES[request.param](rf.post("/somewhere/", {"body": KEPT}))
+
+
+@pytest.fixture
+def error_page(error_response):
+    return error_response.content.decode()
 
 
 VOID_ELEMENTS = {"br", "hr", "img", "input", "link", "meta"}
 
 
 class Page(HTMLParser):
-    """The class names a page uses, and the text of each of its elements by tag."""
+    """The text of each of a page's elements by tag, and where its headings stand."""
 
     def __init__(self, html):
         super().__init__()
-        self.classes, self.open, self.texts, self.h1_ancestors = set(), [], {}, []
+        self.open, self.texts, self.h1_ancestors = [], {}, []
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
-        self.classes.update((dict(attrs).get("class") or "").split())
         if tag == "h1":
             self.h1_ancestors.append(list(self.open))
         if tag not in VOID_ELEMENTS:
@@ -64,13 +66,6 @@ class Page(HTMLParser):
     def handle_data(self, data):
         for tag in set(self.open):
             self.texts[tag][-1] += data
-
-
-def stylesheet_classes():
-    css = "".join(path.read_text() for path in (Path(settings.BASE_DIR) / "static").rglob("*.css"))
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
-    selectors = " ".join(re.findall(r"([^{}]*)\{", css))
-    return set(re.findall(r"\.(-?[_a-zA-Z][\w-]*)", selectors))
 
 
 def test_each_error_page_names_the_site_from_settings(settings, rf, db):
@@ -100,8 +95,8 @@ def test_each_error_page_leads_back_to_the_article_without_naming_it(error_page)
     assert "Thymosin" not in error_page
 
 
-def test_no_error_page_uses_a_class_the_stylesheets_do_not_define(error_page):
-    assert Page(error_page).classes - stylesheet_classes() == set()
+def test_no_error_page_uses_a_class_the_stylesheets_do_not_define(error_response):
+    assert unstyled_classes(error_response) == set()
 
 
 @pytest.mark.parametrize("name", ["403_csrf", "503"])

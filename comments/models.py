@@ -172,7 +172,11 @@ class Comment(models.Model):
         help_text="For a reply: when the mail server accepted the email telling the commenter replied to.",
     )
     spam_reasons = models.TextField(
-        blank=True, editable=False, help_text="Why the comment was held as spam when it arrived, one reason per line."
+        "held because",
+        blank=True,
+        editable=False,
+        help_text="Why the comment was held when it arrived, one reason per line: as spam (the honeypot, the "
+        "blocklist, a repeat) or, while pending, for a close look (links).",
     )
     approved_in_thread = models.PositiveIntegerField(
         default=0,

@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -272,6 +274,34 @@ def test_the_queue_filters_by_spam_reason(moderator_client, article):
     )
     rows = moderator_client.get(CHANGELIST, {"status__exact": "spam", "reason": "links"}).context["cl"].result_list
     assert list(rows) == [linked]
+
+
+@pytest.fixture
+def one_of_each(article):
+    statuses = (Status.PENDING, Status.PENDING, Status.SPAM, Status.APPROVED)
+    for n, status in enumerate(statuses):
+        Comment.objects.create(article=article, name=f"R{n}", email=f"r{n}@example.org", body="x", status=status)
+
+
+def test_the_queue_counts_every_status_at_its_top_each_a_link_to_its_list(moderator_client, one_of_each):
+    page = moderator_client.get(CHANGELIST).content.decode()
+    for status, label, count in (("pending", "Pending", 2), ("spam", "Spam", 1), ("approved", "Approved", 1)):
+        assert (
+            f'<a href="?status__exact={status}">{label} <span data-status-count="{status}">{count}</span></a>' in page
+        )
+    assert '<a href="?status__exact=rejected">Rejected <span data-status-count="rejected">0</span></a>' in page
+
+
+def test_the_queues_counts_cost_one_grouped_query(moderator_client, one_of_each):
+    with CaptureQueriesContext(connection) as queries:
+        moderator_client.get(CHANGELIST)
+    grouped = [each["sql"] for each in queries.captured_queries if "GROUP BY" in each["sql"]]
+    assert len(grouped) == 1
+
+
+def test_the_queues_script_gets_every_statuss_count_after_a_decision(moderator_client, three_pending):
+    data = moderator_client.post(decide_url(three_pending[0]), {"to": Status.SPAM}, **JSON).json()
+    assert data["status_counts"] == {"pending": 2, "approved": 0, "rejected": 0, "spam": 1}
 
 
 def test_the_keyboard_shortcuts_are_explained_and_can_be_turned_off(moderator_client, pending_comment):

@@ -277,6 +277,41 @@ def test_the_queue_filters_by_spam_reason(moderator_client, article):
 
 
 @pytest.fixture
+def spam_comment(article):
+    return Comment.objects.create(
+        article=article,
+        name="Cy Citing",
+        email="cy@example.org",
+        body="x",
+        status=Status.SPAM,
+        spam_reasons="Matches the blocklist: casino.",
+    )
+
+
+def test_a_spam_comment_in_the_queue_has_a_not_spam_button_that_posts_pending(moderator_client, spam_comment):
+    page = moderator_client.get(CHANGELIST, {"status__exact": "spam"}).content.decode()
+    assert f'formaction="{decide_url(spam_comment)}" formmethod="post" name="to" value="pending"' in page
+    assert ">Not spam</button>" in page
+
+
+def test_a_pending_comment_has_no_not_spam_button(moderator_client, pending_comment):
+    assert ">Not spam</button>" not in moderator_client.get(CHANGELIST).content.decode()
+
+
+def test_a_spam_comments_own_page_has_a_not_spam_button(moderator_client, spam_comment):
+    page = moderator_client.get(reverse("admin:comments_comment_change", args=[spam_comment.pk])).content.decode()
+    assert f'formaction="{decide_url(spam_comment)}" name="to" value="pending">Not spam</button>' in page
+
+
+def test_not_spam_moves_the_comment_to_pending_recorded_as_a_decision(moderator_client, moderator, spam_comment):
+    moderator_client.post(decide_url(spam_comment), {"to": Status.PENDING})
+    spam_comment.refresh_from_db()
+    decision = spam_comment.decisions.get()
+    assert spam_comment.status == Status.PENDING
+    assert (decision.from_status, decision.to_status, decision.by) == (Status.SPAM, Status.PENDING, moderator)
+
+
+@pytest.fixture
 def one_of_each(article):
     statuses = (Status.PENDING, Status.PENDING, Status.SPAM, Status.APPROVED)
     for n, status in enumerate(statuses):

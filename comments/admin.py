@@ -68,7 +68,7 @@ class LinksFilter(admin.SimpleListFilter):
 
 
 class SpamReasonFilter(admin.SimpleListFilter):
-    title = "spam reason"
+    title = "held because"
     parameter_name = "reason"
 
     def lookups(self, request, model_admin):
@@ -173,8 +173,13 @@ class CommentAdmin(admin.ModelAdmin):
         return render_to_string("admin/comments/comment/_decisions.html", {"decisions": decisions})
 
     def changelist_view(self, request, extra_context=None):
+        counts = Comment.objects.count_by_status()
         extra_context = {
             "title": "Comments to moderate",
+            "status_counts": [
+                (status, Status(status).label, counts[status], f"?{StatusFilter.parameter_name}={status}")
+                for status in COUNTED
+            ],
             **self.entry_context(request),
             "next": request.get_full_path(),
             **(extra_context or {}),
@@ -248,6 +253,9 @@ class CommentAdmin(admin.ModelAdmin):
         erased = sum(privacy.erase_comments(email) for email in emails)
         self.message_user(request, f"Erased {erased} comment{'s' if erased != 1 else ''}.", messages.SUCCESS)
 
+
+# The statuses counted at the top of the queue, in the order moderators look at them.
+COUNTED = (Status.PENDING, Status.SPAM, Status.APPROVED, Status.REJECTED)
 
 # The buttons each comment gets, in the order of their keyboard shortcuts' fame.
 DECISIONS = (

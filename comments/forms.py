@@ -213,6 +213,9 @@ class CommentForm(forms.ModelForm):
             honeypot=data["website"],
         )
 
+    def review_reasons(self):
+        return spam.review_reasons(body=self.cleaned_data["body"])
+
 
 class SiteReplyForm(forms.Form):
     """The site team's reply: text only; it is signed as the site."""

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -36,6 +36,11 @@ class CommentQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Status.PENDING)
+
+    def count_by_status(self):
+        """{status: how many}, every status included, in one grouped query."""
+        counted = dict(self.order_by().values_list("status").annotate(count=Count("pk")))
+        return {status: counted.get(status, 0) for status in Status.values}
 
     def threads(self):
         """The top-level comments readers see: the approved ones, and a removed
@@ -172,7 +177,11 @@ class Comment(models.Model):
         help_text="For a reply: when the mail server accepted the email telling the commenter replied to.",
     )
     spam_reasons = models.TextField(
-        blank=True, editable=False, help_text="Why the comment was held as spam when it arrived, one reason per line."
+        "held because",
+        blank=True,
+        editable=False,
+        help_text="Why the comment was held when it arrived, one reason per line: as spam (the honeypot, the "
+        "blocklist, a repeat) or, while pending, for a close look (links).",
     )
     approved_in_thread = models.PositiveIntegerField(
         default=0,

@@ -16,14 +16,11 @@ from . import counts, notifications
 from .models import ModerationDecision, Status
 
 
-def receive(comment, *, spam_reasons):
+def receive(comment, *, spam_reasons, review_reasons=()):
     """Store a reader's new comment: held as spam with its reasons, or pending
-    with an email to the moderators."""
-    if spam_reasons:
-        comment.status = Status.SPAM
-        comment.spam_reasons = "\n".join(spam_reasons)
-    else:
-        comment.status = Status.PENDING
+    (with any reasons for a close look) with an email to the moderators."""
+    comment.status = Status.SPAM if spam_reasons else Status.PENDING
+    comment.spam_reasons = "\n".join([*spam_reasons, *review_reasons])
     # Inside submit()'s transaction a savepoint would only cost two statements:
     # a failure here fails the whole submission anyway.
     with transaction.atomic(savepoint=False):

@@ -87,6 +87,7 @@ def wants_json(request):
 
 
 def decision_payload(comment, decision, message, *, undoable=True):
+    counts = Comment.objects.count_by_status()
     return {
         "status": comment.status,
         "status_label": comment.get_status_display(),
@@ -94,5 +95,6 @@ def decision_payload(comment, decision, message, *, undoable=True):
         "decision": decision.pk if decision and undoable else None,
         "undo_url": reverse("admin:comments_comment_undo", args=[comment.pk]),
         "undo_seconds": settings.MODERATION_UNDO_SECONDS if decision and undoable else 0,
-        "pending_count": Comment.objects.pending().count(),
+        "pending_count": counts[Status.PENDING],
+        "status_counts": counts,
     }

@@ -1,7 +1,8 @@
-"""Defences that need nothing from the page a reader was served: a honeypot,
-link and blocklist rules (all of which hold a comment as spam for a moderator
-to review, never showing the reader an error), and a per-address rate limit
-and duplicate check counted in the database."""
+"""Defences that need nothing from the page a reader was served: a honeypot
+and a blocklist (which hold a comment as spam), a link rule (which only has
+a moderator look before it is published, since citing sources is what the
+article asks of readers), none of them showing the reader an error, and a
+per-address rate limit and duplicate check counted in the database."""
 
 import hashlib
 import re
@@ -15,8 +16,9 @@ from django.utils.crypto import salted_hmac
 from . import text
 from .models import Comment
 
-# The kinds of reason spam_reasons() gives: a label and a phrase every message
-# of that kind contains, so that moderators can filter the queue by kind.
+# The kinds of reason spam_reasons() and review_reasons() give: a label and a
+# phrase every message of that kind contains, so that moderators can filter
+# the queue by kind.
 REASON_KINDS = {
     "honeypot": ("Honeypot filled in", "hidden honeypot field"),
     "links": ("Too many links", " links (the limit"),
@@ -102,16 +104,22 @@ def duplicate_reason(earlier):
 
 
 def spam_reasons(*, name, email, body, honeypot):
+    """Why a comment is held as spam, if it is."""
     reasons = []
     if honeypot:
         reasons.append("The hidden honeypot field was filled in.")
-    links = text.count_links(body)
-    if links >= settings.COMMENTS_LINK_LIMIT:
-        reasons.append(f"Contains {links} links (the limit is fewer than {settings.COMMENTS_LINK_LIMIT}).")
     matches = blocklist_matches(name, email, body)
     if matches:
         reasons.append(f"Matches the blocklist: {', '.join(matches)}.")
     return reasons
+
+
+def review_reasons(*, body):
+    """Why a comment that is not spam needs a moderator's close look."""
+    links = text.count_links(body)
+    if links >= settings.COMMENTS_LINK_LIMIT:
+        return [f"Contains {links} links (the limit is fewer than {settings.COMMENTS_LINK_LIMIT})."]
+    return []
 
 
 def ip_hmac(ip):

@@ -39,7 +39,7 @@ SENT_SALT = "comments.sent"
 
 
 class Outcome(enum.Enum):
-    RECEIVED = "received"  # stored (pending or held as spam)
+    RECEIVED = "received"  # stored (pending, perhaps with reasons to look closely, or held as spam)
     REPEATED = "repeated"  # this browser sent the same text from the same address lately; nothing stored
     INVALID = "invalid"  # the form has errors to show; nothing stored
     RATE_LIMITED = "rate_limited"  # too many from this address; nothing stored
@@ -75,7 +75,7 @@ def submit(*, article, data, client_ip, user_agent, sent_here=()):
         comment.article = article
         comment.ip_hmac = ip_digest
         comment.user_agent = user_agent[: Comment._meta.get_field("user_agent").max_length]
-        moderation.receive(comment, spam_reasons=reasons)
+        moderation.receive(comment, spam_reasons=reasons, review_reasons=form.review_reasons())
     return Submission(Outcome.RECEIVED, form, comment)
 
 

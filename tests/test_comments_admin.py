@@ -165,6 +165,12 @@ def test_every_admin_page_shows_moderators_how_many_comments_await_moderation(mo
     assert f'<a href="{CHANGELIST}" data-pending-badge data-count="2">2 comments awaiting moderation</a>' in page
 
 
+def test_the_pending_count_includes_a_comment_waiting_for_its_links(moderator_client, post_comment):
+    post_comment(body="See https://pubmed.ncbi.nlm.nih.gov/1/ and https://clinicaltrials.gov/study/NCT2")
+    page = moderator_client.get(reverse("admin:index")).content.decode()
+    assert "1 comment awaiting moderation" in page
+
+
 def test_admin_index_shows_an_empty_queue_too(moderator_client, db):
     assert "No comments awaiting moderation" in moderator_client.get(reverse("admin:index")).content.decode()
 

@@ -48,6 +48,12 @@ def test_moderator_email_does_not_reveal_the_commenters_address(send, moderators
     assert "ada@example.org" not in mail.outbox[0].message().as_string()
 
 
+def test_moderators_are_emailed_about_a_comment_waiting_for_its_links_with_the_reason(send, moderators_with_email):
+    send(body="See https://pubmed.ncbi.nlm.nih.gov/1/ and https://clinicaltrials.gov/study/NCT2")
+    assert sorted(message.to[0] for message in mail.outbox) == moderators_with_email
+    assert "Held for review because:\n- Contains 2 links" in mail.outbox[0].body
+
+
 def test_moderators_are_not_emailed_about_comments_held_as_spam(send, moderators_with_email):
     send(website="filled in by a bot")
     assert mail.outbox == []

@@ -1,4 +1,5 @@
-"""Quiet defences: suspicious comments are held as spam with a reason, floods
+"""Quiet defences: suspicious comments are held as spam with a reason, comments
+with links wait for review with theirs, floods
 get a friendly 429 (counted in the database: see test_live_server.py for the
 count holding across processes)."""
 
@@ -24,9 +25,26 @@ def test_filled_honeypot_holds_the_comment_as_spam(post_comment):
     assert "honeypot" in held_as_spam(post_comment(website="http://spam.example"))
 
 
-def test_two_links_hold_the_comment_as_spam(post_comment):
-    reasons = held_as_spam(post_comment(body="Buy at https://a-shop.com and www.b-shop.org today"))
-    assert "Contains 2 links" in reasons
+def test_two_links_make_the_comment_wait_for_review_not_spam(post_comment):
+    post_comment(body="See https://pubmed.ncbi.nlm.nih.gov/1/ and https://clinicaltrials.gov/study/NCT2")
+    assert Comment.objects.get().status == Status.PENDING
+
+
+def test_a_comment_waiting_for_its_links_keeps_the_reason(post_comment):
+    post_comment(body="See https://pubmed.ncbi.nlm.nih.gov/1/ and https://clinicaltrials.gov/study/NCT2")
+    assert Comment.objects.get().spam_reasons.startswith("Contains 2 links")
+
+
+def test_links_with_a_filled_honeypot_are_still_spam(post_comment):
+    reasons = held_as_spam(post_comment(website="filled", body="Buy at https://a-shop.com and www.b-shop.org"))
+    assert "honeypot" in reasons and "Contains 2 links" in reasons
+
+
+def test_a_comment_waiting_for_its_links_shows_the_reason_in_the_queue(post_comment, moderator_client):
+    post_comment(body="See https://pubmed.ncbi.nlm.nih.gov/1/ and https://clinicaltrials.gov/study/NCT2")
+    page = moderator_client.get(reverse("admin:comments_comment_changelist")).content.decode()
+    assert "Held for review because:" in page and "Contains 2 links" in page
+    assert "Held as spam because:" not in page
 
 
 def test_one_link_is_fine(post_comment):

@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -272,6 +274,69 @@ def test_the_queue_filters_by_spam_reason(moderator_client, article):
     )
     rows = moderator_client.get(CHANGELIST, {"status__exact": "spam", "reason": "links"}).context["cl"].result_list
     assert list(rows) == [linked]
+
+
+@pytest.fixture
+def spam_comment(article):
+    return Comment.objects.create(
+        article=article,
+        name="Cy Citing",
+        email="cy@example.org",
+        body="x",
+        status=Status.SPAM,
+        spam_reasons="Matches the blocklist: casino.",
+    )
+
+
+def test_a_spam_comment_in_the_queue_has_a_not_spam_button_that_posts_pending(moderator_client, spam_comment):
+    page = moderator_client.get(CHANGELIST, {"status__exact": "spam"}).content.decode()
+    assert f'formaction="{decide_url(spam_comment)}" formmethod="post" name="to" value="pending"' in page
+    assert ">Not spam</button>" in page
+
+
+def test_a_pending_comment_has_no_not_spam_button(moderator_client, pending_comment):
+    assert ">Not spam</button>" not in moderator_client.get(CHANGELIST).content.decode()
+
+
+def test_a_spam_comments_own_page_has_a_not_spam_button(moderator_client, spam_comment):
+    page = moderator_client.get(reverse("admin:comments_comment_change", args=[spam_comment.pk])).content.decode()
+    assert f'formaction="{decide_url(spam_comment)}" name="to" value="pending">Not spam</button>' in page
+
+
+def test_not_spam_moves_the_comment_to_pending_recorded_as_a_decision(moderator_client, moderator, spam_comment):
+    moderator_client.post(decide_url(spam_comment), {"to": Status.PENDING})
+    spam_comment.refresh_from_db()
+    decision = spam_comment.decisions.get()
+    assert spam_comment.status == Status.PENDING
+    assert (decision.from_status, decision.to_status, decision.by) == (Status.SPAM, Status.PENDING, moderator)
+
+
+@pytest.fixture
+def one_of_each(article):
+    statuses = (Status.PENDING, Status.PENDING, Status.SPAM, Status.APPROVED)
+    for n, status in enumerate(statuses):
+        Comment.objects.create(article=article, name=f"R{n}", email=f"r{n}@example.org", body="x", status=status)
+
+
+def test_the_queue_counts_every_status_at_its_top_each_a_link_to_its_list(moderator_client, one_of_each):
+    page = moderator_client.get(CHANGELIST).content.decode()
+    for status, label, count in (("pending", "Pending", 2), ("spam", "Spam", 1), ("approved", "Approved", 1)):
+        assert (
+            f'<a href="?status__exact={status}">{label} <span data-status-count="{status}">{count}</span></a>' in page
+        )
+    assert '<a href="?status__exact=rejected">Rejected <span data-status-count="rejected">0</span></a>' in page
+
+
+def test_the_queues_counts_cost_one_grouped_query(moderator_client, one_of_each):
+    with CaptureQueriesContext(connection) as queries:
+        moderator_client.get(CHANGELIST)
+    grouped = [each["sql"] for each in queries.captured_queries if "GROUP BY" in each["sql"]]
+    assert len(grouped) == 1
+
+
+def test_the_queues_script_gets_every_statuss_count_after_a_decision(moderator_client, three_pending):
+    data = moderator_client.post(decide_url(three_pending[0]), {"to": Status.SPAM}, **JSON).json()
+    assert data["status_counts"] == {"pending": 2, "approved": 0, "rejected": 0, "spam": 1}
 
 
 def test_the_keyboard_shortcuts_are_explained_and_can_be_turned_off(moderator_client, pending_comment):

@@ -71,9 +71,10 @@ def before_squash():
     call_command("migrate", verbosity=0)
 
 
-def test_the_previous_releases_database_has_nothing_left_to_migrate(before_squash):
+def test_the_previous_releases_database_has_only_later_migrations_left(before_squash):
     executor = MigrationExecutor(connection)
-    assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    assert not {(migration.app_label, migration.name) for migration, _ in plan} & (set(recorded()) | SQUASHES)
 
 
 def test_migrate_keeps_the_articles_comments_and_staff(before_squash):
@@ -86,7 +87,7 @@ def test_migrate_records_the_squashed_migrations_as_applied_and_runs_nothing_aga
     before = recorded()
     call_command("migrate", verbosity=0)
     after = recorded()
-    assert set(after) - set(before) == SQUASHES
+    assert set(after) - set(before) >= SQUASHES
     assert {key: after[key] for key in before} == before
 
 

@@ -42,6 +42,12 @@
     });
   }
 
+  function updateCounts(counts) {
+    document.querySelectorAll("[data-status-count]").forEach(function (count) {
+      count.textContent = String(counts[count.getAttribute("data-status-count")]);
+    });
+  }
+
   function start() {
     var queue = document.getElementById("result_list");
     var form = document.getElementById("changelist-form");
@@ -111,6 +117,7 @@
         button.disabled = button.getAttribute("data-decision") === data.status;
       });
       updateBadges(data.pending_count);
+      updateCounts(data.status_counts);
     }
 
     function forget(record) {

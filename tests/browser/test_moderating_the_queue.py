@@ -188,3 +188,29 @@ def test_queue_and_comment_page_are_accessible(
     assert_accessible(page)
     page.goto(f"/admin/comments/comment/{pending_three[1].pk}/change/")
     assert_accessible(page)
+
+
+def test_moderator_sees_every_statuss_count_and_takes_a_comment_out_of_spam_in_one_click(
+    admin_page, moderator, pending_three, loaded_article, assert_accessible
+):
+    Comment.objects.create(
+        article=loaded_article,
+        name="Nia Sources",
+        email="nia@example.org",
+        body="Two studies say so.",
+        status=Status.SPAM,
+        spam_reasons="Matches the blocklist: casino.",
+    )
+    page = admin_page(moderator)
+    page.get_by_role("link", name="3 comments awaiting moderation").click()
+    counts = page.get_by_role("navigation", name="Comments by status")
+    expect(counts).to_have_text("Pending 3 · Spam 1 · Approved 0 · Rejected 0")
+    counts.get_by_role("link", name="Spam 1").click()
+    spam = entry(page, "Two studies say so.")
+    expect(spam.get_by_text("Held as spam because:")).to_be_visible()
+    assert_accessible(page)
+    spam.get_by_role("button", name="Not spam").click()
+    expect(spam.locator("[data-queue-status-label]")).to_have_text("Pending")
+    expect(counts).to_have_text("Pending 4 · Spam 0 · Approved 0 · Rejected 0")
+    expect(page.get_by_role("link", name="4 comments awaiting moderation")).to_be_visible()
+    assert Comment.objects.get(name="Nia Sources").status == Status.PENDING

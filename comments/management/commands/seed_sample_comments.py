@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 email=f"reader{number}@sample.example",
                 body=body,
                 status=status,
-                spam_reasons="Contains 2 links (the limit is fewer than 2)." if status == Status.SPAM else "",
+                spam_reasons="Matches the blocklist: casino." if status == Status.SPAM else "",
             )
         # Written past the services that count and show a comment.
         counts.recount(article)

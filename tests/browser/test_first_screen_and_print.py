@@ -36,9 +36,18 @@ def test_on_a_phone_the_contents_open_with_one_tap_without_javascript_and_lead_t
 def test_on_a_wide_screen_the_contents_are_listed_after_the_lead_with_no_toggle(open_page, loaded_article):
     page = open_page("/", width=1280)
     contents = page.get_by_role("navigation", name="On this page")
-    expect(contents.get_by_role("link")).to_have_count(loaded_article.sections.count() + 1)
+    expect(contents.get_by_role("link")).to_have_count(loaded_article.sections.count() + 2)
     expect(contents.get_by_role("link", name="Comments")).to_be_visible()
     expect(contents.locator("summary")).to_be_hidden()
+
+
+def test_the_contents_end_with_a_link_to_the_comment_form(open_page, loaded_article):
+    page = open_page("/")
+    contents = page.get_by_role("navigation", name="On this page")
+    expect(contents.get_by_role("link").last).to_have_text("Leave a comment")
+    contents.get_by_role("link", name="Leave a comment").click()
+    expect(page).to_have_url(re.compile("#leave-a-comment$"))
+    expect(page.get_by_role("heading", name="Leave a Comment")).to_be_in_viewport()
 
 
 def test_sections_are_not_each_a_landmark(open_page, loaded_article):

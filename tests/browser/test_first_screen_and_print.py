@@ -17,6 +17,16 @@ def test_on_a_phone_the_first_screen_holds_the_articles_first_words(open_page, s
     screenshot(page, "article-first-screen-375x667")
 
 
+def test_the_disclaimers_first_sentence_is_on_the_first_screen_and_the_whole_disclaimer_at_the_end(
+    open_page, loaded_article
+):
+    page = open_page("/", width=PHONE["width"])
+    page.set_viewport_size(PHONE)
+    first_sentence = loaded_article.disclaimer_first_sentence
+    expect(page.locator("header.article__header").get_by_text(first_sentence, exact=True)).to_be_in_viewport()
+    expect(page.get_by_role("complementary", name="Educational disclaimer")).to_have_text(loaded_article.disclaimer)
+
+
 def test_on_a_phone_the_contents_open_with_one_tap_without_javascript_and_lead_to_the_comments(
     open_page, screenshot, loaded_article
 ):

@@ -75,10 +75,20 @@ def test_printed_the_page_names_the_site_and_its_address_and_spells_out_links(
     masthead = page.locator(".print-masthead")
     expect(masthead).to_be_visible()
     expect(masthead).to_contain_text(settings.SITE_URL.rstrip("/") + loaded_article.get_absolute_url())
-    chart_link = page.get_by_role("link", name="dosing chart page")
-    after = chart_link.evaluate("link => getComputedStyle(link, '::after').content")
-    assert after == f'" ({dosing_chart.get_absolute_url()})"'
     expect(page.locator("#comment-form")).to_be_hidden()
     expect(page.get_by_text("Be the first to share your thoughts")).to_be_hidden()
     expect(page.locator("#comments")).to_be_hidden()
     screenshot(page, "article-print")
+
+
+def test_printed_a_link_to_the_site_spells_out_its_absolute_address_on_the_sites_own_host(
+    open_page, settings, loaded_article, dosing_chart
+):
+    settings.SITE_URL = "https://ta1.example.org/"
+    page = open_page(loaded_article.get_absolute_url())
+    chart_link = page.get_by_role("link", name="dosing chart page")
+    on_screen = chart_link.evaluate("link => getComputedStyle(link, '::after').content")
+    page.emulate_media(media="print")
+    printed = chart_link.evaluate("link => getComputedStyle(link, '::after').content")
+    assert printed == f'" (https://ta1.example.org{dosing_chart.get_absolute_url()})"'
+    assert on_screen == "none"

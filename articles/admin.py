@@ -73,6 +73,8 @@ class ReviewActions:
             "opts": self.opts,
             "original": article,
             "form": form,
+            "published": article.revisions.publications().first(),
+            "draft": article.draft if hasattr(article, "draft") else None,
         }
         return TemplateResponse(request, "admin/articles/article/review.html", context)
 

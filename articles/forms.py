@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from .models import Revision
 from .reviews import REVIEW_INTERVAL_MONTHS, default_next_review
@@ -33,12 +34,17 @@ class ReviewForm(forms.Form):
     )
     next_review_due = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=f"{REVIEW_INTERVAL_MONTHS} months from today unless you choose another day. Shown to readers.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["next_review_due"].initial = default_next_review(timezone.localdate())
+        due = self.fields["next_review_due"]
+        due.initial = default_next_review(timezone.localdate())
+        # Written as the page writes dates: the date field shows the browser's format.
+        due.help_text = (
+            f"{date_format(due.initial, 'j F Y')}, {REVIEW_INTERVAL_MONTHS} months from today, "
+            "unless you choose another day. Shown to readers."
+        )
 
     def clean_next_review_due(self):
         due = self.cleaned_data["next_review_due"]

@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django.conf import settings
@@ -26,6 +27,7 @@ RESERVED_ANCHORS = frozenset(
         "error-summary-title",
     }
 )
+FIRST_SENTENCE = re.compile(r".*?[.!?](?=\s|$)|.*", re.DOTALL)
 RESERVED_ANCHOR_PREFIXES = ("comment-", "id_", "div_id_", "error_", "hint_id_")
 
 
@@ -119,6 +121,11 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def disclaimer_first_sentence(self):
+        """Up to the first full stop (or question or exclamation mark) followed by a space, as written."""
+        return FIRST_SENTENCE.match(self.disclaimer).group(0)
 
 
 class Review(models.Model):

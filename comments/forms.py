@@ -73,7 +73,12 @@ class CommentForm(forms.ModelForm):
         # the normalising rule itself.
         strip=False,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 40}),
-        help_text=f"You can enter up to {text.MAX_LENGTH} characters.",
+        # Readers used to Markdown would otherwise expect **bold** or
+        # [text](address) to format; here they show exactly as typed.
+        help_text=(
+            "Plain text: formatting such as **bold** shows exactly as typed; "
+            f"web addresses become links. You can enter up to {text.MAX_LENGTH} characters."
+        ),
         error_messages={"required": "Enter your comment."},
     )
     reply_to = forms.ModelChoiceField(
@@ -150,6 +155,10 @@ class CommentForm(forms.ModelForm):
             Partial("comments/_form_actions.html"),
         )
         return helper
+
+    @property
+    def is_reply(self):
+        return bool(self["reply_to"].value())
 
     @property
     def body_length(self):

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from articles import source
+from web.links import absolute
 
 SOURCE = Path(__file__).resolve().parent.parent / "articles" / "content" / "thymosin-alpha-1.txt"
 
@@ -80,9 +81,21 @@ def test_educational_disclaimer_is_shown_after_the_last_section(client, loaded_a
     assert "Educational Disclaimer: This article is for informational" in page
 
 
+def test_the_disclaimers_first_sentence_as_stored_is_shown_under_the_title(client, loaded_article):
+    page = client.get(loaded_article.get_absolute_url()).content.decode()
+    top = html.unescape(re.search(r'<p class="disclaimer disclaimer--lead">(.*?)</p>', page).group(1))
+    stored = loaded_article.disclaimer
+    assert stored in source_lines()
+    assert top == "Educational Disclaimer: This article is for informational and research purposes only."
+    assert stored.startswith(top + " ")
+    first_section = loaded_article.sections.first()
+    assert page.index("</h1>") < page.index("disclaimer--lead") < page.index(f'id="{first_section.anchor}"')
+
+
 def test_article_links_to_the_dosing_chart_page_that_exists(client, dosing_chart, loaded_article):
     page = client.get(loaded_article.get_absolute_url()).content.decode()
-    assert f'<a href="{dosing_chart.get_absolute_url()}">dosing chart page</a>' in page
+    path = dosing_chart.get_absolute_url()
+    assert f'<a href="{path}" data-print-href="{absolute(path)}">dosing chart page</a>' in page
     assert client.get(dosing_chart.get_absolute_url()).status_code == 200
 
 

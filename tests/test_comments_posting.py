@@ -43,7 +43,15 @@ def test_comment_field_has_no_maxlength_so_typing_is_never_blocked(article_html)
 
 def test_comment_field_is_described_by_its_static_hint(article_html):
     assert re.search(r'<textarea[^>]*aria-describedby="id_body_helptext"', article_html)
-    assert '<div id="id_body_helptext" class="field__hint">You can enter up to 2000 characters.</div>' in article_html
+    assert '<div id="id_body_helptext" class="field__hint">' in article_html
+
+
+def test_comment_hint_says_comments_are_plain_text_where_web_addresses_become_links(article_html):
+    hint = re.search(r'<div id="id_body_helptext" class="field__hint">(.*?)</div>', article_html).group(1)
+    assert hint == (
+        "Plain text: formatting such as **bold** shows exactly as typed; "
+        "web addresses become links. You can enter up to 2000 characters."
+    )
 
 
 def test_character_count_has_a_polite_live_region(article_html):

@@ -195,11 +195,14 @@ def test_static_files_are_sent_in_the_coding_the_client_weighs_highest(compresse
     assert response["Vary"] == "Accept-Encoding"
 
 
-def test_the_contents_follow_the_lead_and_end_with_the_comments(article_html, loaded_article):
+def test_the_contents_follow_the_lead_and_end_with_the_comments_and_the_comment_form(article_html, loaded_article):
     first, second = loaded_article.sections.all()[:2]
     contents = article_html.index('<nav class="toc"')
     assert article_html.index(f'id="{first.anchor}"') < contents < article_html.index(f'id="{second.anchor}"')
-    assert re.search(r'<li><a href="#comments">Comments</a></li>\s*</ol>\s*</nav>', article_html)
+    assert re.search(
+        r'<li><a href="#comments">Comments</a></li>\s*<li><a href="#leave-a-comment">Leave a comment</a></li>\s*</ol>\s*</nav>',
+        article_html,
+    )
 
 
 def test_sections_are_not_labelled_regions(article_html):

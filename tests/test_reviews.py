@@ -7,10 +7,13 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
-from articles.models import Article, Review
+from articles import drafts
+from articles.models import Article, DraftSection, Review
 from articles.reviews import default_next_review, mark_reviewed, months_after
 
 
@@ -52,6 +55,38 @@ def test_a_reviewer_marks_an_article_as_reviewed_with_a_note(reviewer_client, re
 def test_the_next_review_is_due_twelve_months_after_unless_changed(reviewer_client, loaded_article):
     form = reviewer_client.get(review_url(loaded_article)).context["form"]
     assert form["next_review_due"].value() == months_after(timezone.localdate(), 12)
+
+
+def test_the_review_form_writes_the_default_next_review_date_as_the_site_does(reviewer_client, loaded_article):
+    page = reviewer_client.get(review_url(loaded_article)).content.decode()
+    due = format_date(months_after(timezone.localdate(), 12), "j F Y")
+    assert f"{due}, 12 months from today, unless you choose another day." in page
+
+
+def test_the_review_form_names_the_published_revision_it_certifies_and_says_there_is_no_draft(
+    reviewer_client, loaded_article
+):
+    published = loaded_article.revisions.publications().first()
+    page = reviewer_client.get(review_url(loaded_article)).content.decode()
+    assert (
+        f"You are certifying the published revision of {format_date(timezone.localtime(published.published_at), 'j F Y, H:i')}"
+        in page
+    )
+    assert "There is no unpublished draft." in page
+
+
+def test_the_review_form_says_when_the_draft_has_unpublished_changes_it_does_not_cover(
+    reviewer_client, editor, loaded_article
+):
+    drafts.draft_of(loaded_article)
+    section = DraftSection.objects.filter(article=loaded_article).first()
+    section.heading = "A heading changed in the draft"
+    section.save()
+    with transaction.atomic():
+        drafts.record(loaded_article, by=editor)
+    page = reviewer_client.get(review_url(loaded_article)).content.decode()
+    assert "The draft has unpublished changes" in page
+    assert "this review does not cover them" in page
 
 
 def test_mark_reviewed_without_a_date_sets_the_next_review_twelve_months_later(reviewed_article):

@@ -72,6 +72,16 @@ def test_reader_follows_the_contents_writes_with_emoji_and_line_breaks_and_is_to
     assert comment.status == Status.PENDING
 
 
+def test_the_comment_field_tells_readers_it_takes_plain_text_and_the_form_is_sent_with_post_comment(
+    open_page, loaded_article
+):
+    page = open_page(loaded_article.get_absolute_url())
+    expect(page.get_by_role("textbox", name="Comment")).to_have_accessible_description(
+        re.compile(r"^Plain text: formatting such as \*\*bold\*\* shows exactly as typed; web addresses become links\.")
+    )
+    expect(page.locator("#comment-form").get_by_role("button")).to_have_text("Post comment")
+
+
 def test_counter_counts_exactly_as_the_server_does(open_page):
     page = open_page("/")
     body = page.locator("#id_body")

@@ -17,6 +17,16 @@ def test_on_a_phone_the_first_screen_holds_the_articles_first_words(open_page, s
     screenshot(page, "article-first-screen-375x667")
 
 
+def test_the_disclaimers_first_sentence_is_on_the_first_screen_and_the_whole_disclaimer_at_the_end(
+    open_page, loaded_article
+):
+    page = open_page("/", width=PHONE["width"])
+    page.set_viewport_size(PHONE)
+    first_sentence = loaded_article.disclaimer_first_sentence
+    expect(page.locator("header.article__header").get_by_text(first_sentence, exact=True)).to_be_in_viewport()
+    expect(page.get_by_role("complementary", name="Educational disclaimer")).to_have_text(loaded_article.disclaimer)
+
+
 def test_on_a_phone_the_contents_open_with_one_tap_without_javascript_and_lead_to_the_comments(
     open_page, screenshot, loaded_article
 ):
@@ -36,9 +46,18 @@ def test_on_a_phone_the_contents_open_with_one_tap_without_javascript_and_lead_t
 def test_on_a_wide_screen_the_contents_are_listed_after_the_lead_with_no_toggle(open_page, loaded_article):
     page = open_page("/", width=1280)
     contents = page.get_by_role("navigation", name="On this page")
-    expect(contents.get_by_role("link")).to_have_count(loaded_article.sections.count() + 1)
+    expect(contents.get_by_role("link")).to_have_count(loaded_article.sections.count() + 2)
     expect(contents.get_by_role("link", name="Comments")).to_be_visible()
     expect(contents.locator("summary")).to_be_hidden()
+
+
+def test_the_contents_end_with_a_link_to_the_comment_form(open_page, loaded_article):
+    page = open_page("/")
+    contents = page.get_by_role("navigation", name="On this page")
+    expect(contents.get_by_role("link").last).to_have_text("Leave a comment")
+    contents.get_by_role("link", name="Leave a comment").click()
+    expect(page).to_have_url(re.compile("#leave-a-comment$"))
+    expect(page.get_by_role("heading", name="Leave a Comment")).to_be_in_viewport()
 
 
 def test_sections_are_not_each_a_landmark(open_page, loaded_article):
@@ -56,10 +75,20 @@ def test_printed_the_page_names_the_site_and_its_address_and_spells_out_links(
     masthead = page.locator(".print-masthead")
     expect(masthead).to_be_visible()
     expect(masthead).to_contain_text(settings.SITE_URL.rstrip("/") + loaded_article.get_absolute_url())
-    chart_link = page.get_by_role("link", name="dosing chart page")
-    after = chart_link.evaluate("link => getComputedStyle(link, '::after').content")
-    assert after == f'" ({dosing_chart.get_absolute_url()})"'
     expect(page.locator("#comment-form")).to_be_hidden()
     expect(page.get_by_text("Be the first to share your thoughts")).to_be_hidden()
     expect(page.locator("#comments")).to_be_hidden()
     screenshot(page, "article-print")
+
+
+def test_printed_a_link_to_the_site_spells_out_its_absolute_address_on_the_sites_own_host(
+    open_page, settings, loaded_article, dosing_chart
+):
+    settings.SITE_URL = "https://ta1.example.org/"
+    page = open_page(loaded_article.get_absolute_url())
+    chart_link = page.get_by_role("link", name="dosing chart page")
+    on_screen = chart_link.evaluate("link => getComputedStyle(link, '::after').content")
+    page.emulate_media(media="print")
+    printed = chart_link.evaluate("link => getComputedStyle(link, '::after').content")
+    assert printed == f'" (https://ta1.example.org{dosing_chart.get_absolute_url()})"'
+    assert on_screen == "none"

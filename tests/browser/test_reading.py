@@ -33,7 +33,7 @@ def test_printed_article_leaves_out_the_navigation_and_comment_form_but_shows_th
     page.emulate_media(media="print")
     expect(page.get_by_role("navigation", name="On this page")).to_be_hidden()
     expect(page.locator("#comment-form")).to_be_hidden()
-    expect(page.locator(".disclaimer")).to_be_visible()
+    expect(page.get_by_role("complementary", name="Educational disclaimer")).to_be_visible()
 
     chart = open_page(dosing_chart.get_absolute_url(), width=375)
     chart.emulate_media(media="print")

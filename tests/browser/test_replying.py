@@ -53,7 +53,7 @@ def test_a_reader_replies_in_a_thread_and_sees_it_there_once_approved(
     expect(page.get_by_role("heading", level=1)).to_have_text("Reply to Rae Reader")
     expect(page.locator("blockquote")).to_contain_text("Is there evidence for people over seventy?")
     fill_comment(page, "My mother is 78 and asked the same.", name="Tia Third")
-    page.get_by_role("button", name="Post comment").click()
+    page.get_by_role("button", name="Post reply").click()
     expect(page.get_by_role("status")).to_contain_text("will appear after review")
 
     reply = Comment.objects.get(name="Tia Third")
@@ -87,6 +87,12 @@ def test_a_moderator_approves_and_replies_in_one_step(
     answer = reader.locator(f"#comment-{question.pk} .comment--site")
     expect(answer).to_contain_text("Site team")
     expect(answer).to_contain_text("Please see the section on vaccine response.")
+
+
+def test_the_reply_form_is_sent_with_a_post_reply_button(open_page, conversation):
+    page = open_page(reverse("comments:reply", args=[conversation.pk]))
+    form = page.locator("#comment-form")
+    expect(form.get_by_role("button")).to_have_text("Post reply")
 
 
 def test_a_thread_with_a_site_team_reply_is_shown_whole(open_page, conversation, screenshot):

@@ -1,8 +1,12 @@
 """A reviewer records a review in the admin, and readers see its dates."""
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from playwright.sync_api import expect
+
+from articles import drafts
+from articles.models import DraftSection
 
 
 def test_reviewer_marks_the_article_as_reviewed_and_readers_see_the_dates(
@@ -26,3 +30,20 @@ def test_reviewer_marks_the_article_as_reviewed_and_readers_see_the_dates(
     today = format_date(timezone.localdate(), "j F Y")
     expect(reader.locator(".article__header")).to_contain_text(f"Last reviewed {today}")
     expect(reader.locator(".article__header")).to_contain_text("Next review due")
+
+
+def test_a_reviewer_sees_the_articles_editor_without_saving_or_discarding_the_draft(
+    admin_page, reviewer, editor, loaded_article
+):
+    drafts.draft_of(loaded_article)
+    section = DraftSection.objects.filter(article=loaded_article).first()
+    section.heading = "A heading changed in the draft"
+    section.save()
+    with transaction.atomic():
+        drafts.record(loaded_article, by=editor)
+    admin = admin_page(reviewer)
+    admin.goto(f"/admin/articles/article/{loaded_article.pk}/change/")
+    expect(admin.locator(".draft-state")).to_contain_text("Unpublished changes")
+    expect(admin.get_by_role("link", name="Preview the draft")).to_be_visible()
+    expect(admin.get_by_role("button", name="Save draft")).to_have_count(0)
+    expect(admin.get_by_role("link", name="Discard the changes…")).to_have_count(0)

@@ -9,6 +9,7 @@ transaction; no signal does it behind their backs:
 
 - `moved()`: drafts.publish(); in comments/, moderation.moderate() (every
   change of status: the queue, bulk actions, the change form, an undo),
+  moderation.correct() (a moderator's change to a published comment's text),
   moderation.delete() (the admin's delete, and erasure and the retention
   purge in privacy.py), replies.reply_as_site() and counts.recount(). A
   reader's new comment waits for a moderator and moves nothing.

@@ -1,4 +1,5 @@
 import json
+from operator import attrgetter
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -12,6 +13,7 @@ from django.urls import path, reverse
 from web.admin import RecordAdmin
 
 from . import moderation, moderation_views, privacy, spam, text
+from .forms import CommentAdminForm
 from .models import MODERATE_PERMISSION, REPLY_AS_SITE_PERMISSION, Comment, ModerationDecision, Status
 from .queue import next_pending_url, remember_decision
 
@@ -90,6 +92,7 @@ def _bulk(change, verb):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    form = CommentAdminForm
     list_filter = (StatusFilter, "article", LinksFilter, SpamReasonFilter)
     search_fields = ("name", "email", "body")
     date_hierarchy = "created_at"
@@ -118,8 +121,9 @@ class CommentAdmin(admin.ModelAdmin):
         "user_agent",
         "decision_history",
     )
-    # Moderators decide the status; everything else is the reader's, kept as sent.
-    readonly_fields = tuple(name for name in flatten(fields) if name != "status")
+    # Moderators decide the status and may correct the text; everything else
+    # is the reader's, kept as sent.
+    readonly_fields = tuple(name for name in flatten(fields) if name not in {"status", "body"})
     actions = ("approve", "reject", "mark_spam", "return_to_pending", "export_by_email", "erase_by_email")
 
     class Media:
@@ -169,7 +173,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Decisions")
     def decision_history(self, comment):
-        decisions = comment.decisions.select_related("by")
+        entries = [*comment.decisions.select_related("by"), *comment.corrections.select_related("by")]
+        decisions = sorted(entries, key=attrgetter("at"), reverse=True)
         return render_to_string("admin/comments/comment/_decisions.html", {"decisions": decisions})
 
     def changelist_view(self, request, extra_context=None):
@@ -201,9 +206,13 @@ class CommentAdmin(admin.ModelAdmin):
     list_display_links = None
 
     def save_model(self, request, obj, form, change):
-        # A status chosen on the form is a moderation decision like any other:
-        # put the old status back and let moderate() make and record the
-        # change. The status is the only field the form can change.
+        # The form's changes go through moderation.py, which records them: put
+        # the old values back and let correct() and moderate() make them. The
+        # text first, so that the notice an approval writes knows of it.
+        if change and "body" in form.changed_data:
+            new_body, obj.body = obj.body, form.initial["body"]
+            moderation.correct(obj, body=new_body, by=request.user)
+        # A status chosen on the form is a moderation decision like any other.
         if change and "status" in form.changed_data:
             new_status, obj.status = obj.status, form.initial["status"]
             decision = moderation.moderate(obj, to=new_status, by=request.user)

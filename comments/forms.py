@@ -226,6 +226,27 @@ class CommentForm(forms.ModelForm):
         return spam.review_reasons(body=self.cleaned_data["body"])
 
 
+class CommentAdminForm(forms.ModelForm):
+    """The comment's admin page: a moderator may correct the text, which
+    must pass the checks a reader's does."""
+
+    body = forms.CharField(
+        label="Text",
+        # As typed, so that refused text comes back whole.
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 60}),
+        help_text="Correct the reader's text, for instance to take out a phone number or a shop's link: readers "
+        "then see the comment marked “Edited by the site team”, and the decisions below keep the text it had. "
+        f"Up to {text.MAX_LENGTH} characters.",
+        error_messages={"required": "Enter the comment's text. To take the whole comment down, reject it instead."},
+    )
+
+    def clean_body(self):
+        if not text.normalise(self.cleaned_data["body"]):
+            raise forms.ValidationError(self.fields["body"].error_messages["required"], code="required")
+        return clean_body(self.cleaned_data["body"])
+
+
 class SiteReplyForm(forms.Form):
     """The site team's reply: text only; it is signed as the site."""
 

@@ -153,6 +153,15 @@ class Comment(models.Model):
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    edited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a moderator last corrected the text; readers see it marked as edited by the site team.",
+    )
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     ip_hmac = models.CharField(
         "IP address (keyed hash)",
         max_length=64,
@@ -288,3 +297,20 @@ class ModerationDecision(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Correction(models.Model):
+    """A moderator's change to a comment's text, with the text as it was before."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="corrections")
+    original_body = models.TextField(
+        help_text="The text before this correction (the reader's own, for a comment's first). Erased with the comment."
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-at", "-pk")
+
+    def __str__(self):
+        return f"Correction of {self.comment}"

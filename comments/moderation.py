@@ -1,6 +1,7 @@
 """Every change of a comment's status goes through moderate(), from the
 queue's buttons, the admin's bulk actions, the change form and an undo alike,
-so each one leaves the same record. The emails a change owes are written to
+so each one leaves the same record; every change of its text by a moderator
+through correct(). The emails a change owes are written to
 the outbox in the same transaction, with the thread's counts and the article
 page's version."""
 
@@ -12,8 +13,8 @@ from django.utils import timezone
 
 from articles import versions
 
-from . import counts, notifications
-from .models import ModerationDecision, Status
+from . import counts, notifications, text
+from .models import Correction, ModerationDecision, Status
 
 
 def receive(comment, *, spam_reasons, review_reasons=()):
@@ -50,6 +51,25 @@ def moderate(comment, *, to, by):
         versions.moved(comment.article_id, comments=True)
         notifications.decision_made(comment, to=to, due=undo_deadline(decision))
     return decision
+
+
+def correct(comment, *, body, by):
+    """Replace a comment's text with a moderator's correction (a phone number
+    or a shop's link taken out), keeping the text it had in a Correction.
+    The body must pass the reader's checks (forms.clean_body). Returns the
+    correction, or None if the text is unchanged."""
+    body = text.normalise(body)
+    if body == comment.body:
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        correction = Correction.objects.create(comment=comment, original_body=comment.body, by=by, at=now)
+        comment.body, comment.edited_at, comment.edited_by = body, now, by
+        comment.save(update_fields=("body", "edited_at", "edited_by"))
+        if comment.status == Status.APPROVED:
+            versions.moved(comment.article_id, comments=True)
+            notifications.text_corrected(comment)
+    return correction
 
 
 def delete(comments):

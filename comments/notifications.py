@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -87,6 +88,16 @@ def decision_made(comment, *, to, due):
     if to == Status.APPROVED:
         notify_commenter(comment, not_before=due)
         notify_replied_to(comment, not_before=due)
+
+
+def text_corrected(comment):
+    """A moderator corrected an approved comment: the emails announcing it
+    that have not left yet are written again, so that none carries the text
+    taken out (a reply notice quotes it) and the commenter's says it was edited."""
+    due = comment.emails.unsent().filter(kind__in=DECISION_KINDS).aggregate(due=Max("due_at"))["due"]
+    if due is not None:
+        cancel_decision_emails(comment)
+        decision_made(comment, to=Status.APPROVED, due=due)
 
 
 def cancel_decision_emails(comment):

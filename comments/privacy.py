@@ -28,6 +28,8 @@ def export_comments(email):
             "article_url": comment.article.get_absolute_url(),
             "created_at": comment.created_at.isoformat(),
             **{field: getattr(comment, field) for field in EXPORTED_FIELDS},
+            # The text as the commenter wrote it, before a moderator corrected it.
+            "earlier_texts": [correction.original_body for correction in comment.corrections.order_by("at", "pk")],
         }
         for comment in comments
     ]
@@ -35,10 +37,11 @@ def export_comments(email):
 
 def _delete(comments):
     """Delete the comments with everything that names them: their moderation
-    decisions (by cascade) and the admin's log entries, whose descriptions
-    carry the commenter's name. A comment that others replied to is blanked
-    instead (name, address, text and traces gone; shown as "Comment
-    removed"), since deleting it would take their replies too. Returns how
+    decisions and corrections (by cascade) and the admin's log entries,
+    whose descriptions carry the commenter's name. A comment that others
+    replied to is blanked instead (name, address, text, earlier texts and
+    traces gone; shown as "Comment removed"), since deleting it would take
+    their replies too. Returns how
     many comments were erased."""
     with transaction.atomic():
         pks = set(comments.values_list("pk", flat=True))
@@ -53,6 +56,7 @@ def _delete(comments):
             comment.status = Status.REJECTED
             comment.notify_on_publish = comment.notify_on_reply = False
             comment.save()
+            comment.corrections.all().delete()
             counts.thread_changed(comment)
             versions.moved(comment.article_id, comments=True)
     return deleted + len(answered)

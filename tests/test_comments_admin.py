@@ -16,8 +16,8 @@ def change_url(comment):
 
 
 def change_form_data(client, comment, **changes):
-    """What the change form would send: its one field."""
-    return {"status": comment.status, **changes}
+    """What the change form would send: its two fields."""
+    return {"status": comment.status, "body": comment.body, **changes}
 
 
 def run_action(client, action, comments):
@@ -123,14 +123,14 @@ def test_saving_the_change_form_without_a_status_change_records_nothing(moderato
     assert not ModerationDecision.objects.exists()
 
 
-def test_change_form_cannot_rewrite_what_the_reader_wrote(moderator_client, pending_comment):
+def test_change_form_cannot_change_who_the_reader_said_they_are(moderator_client, pending_comment):
     response = moderator_client.post(
         change_url(pending_comment),
-        change_form_data(moderator_client, pending_comment, body="Rewritten.", email="x@y.z"),
+        change_form_data(moderator_client, pending_comment, name="Someone Else", email="x@y.z"),
     )
     assert response.status_code == 302
     pending_comment.refresh_from_db()
-    assert (pending_comment.body, pending_comment.email) == ("Waiting for review.", "pat@example.org")
+    assert (pending_comment.name, pending_comment.email) == ("Pat Pending", "pat@example.org")
 
 
 def test_moderation_log_lists_every_decision(moderator_client, queue):

@@ -109,9 +109,10 @@ def test_erasure_leaves_nothing_identifying_anywhere_in_the_database(
     assert len(comments) == 2
     secrets = ["Zelda Q. Identifiable", "zelda.q@example.net", "xyzzy", "plugh", "Quirky-Agent", comments[0].ip_hmac]
     # Moderated through every path that writes a record: the change form
-    # (which logs in the admin log), the queue's button and a bulk action.
+    # (which logs in the admin log, and keeps the text it corrects), the
+    # queue's button and a bulk action.
     change = reverse("admin:comments_comment_change", args=[comments[0].pk])
-    moderator_client.post(change, {"status": Status.APPROVED, "_save": "1"})
+    moderator_client.post(change, {"status": Status.APPROVED, "body": "A corrected note.", "_save": "1"})
     moderator_client.post(reverse("admin:comments_comment_decide", args=[comments[1].pk]), {"to": Status.REJECTED})
     moderator_client.post(
         f"{reverse('admin:comments_comment_changelist')}?status__exact=all",

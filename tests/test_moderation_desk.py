@@ -210,7 +210,7 @@ def test_an_approval_undone_and_made_again_waits_for_the_latest_window(
 
 def test_save_and_next_pending_opens_the_next_pending_comment(moderator_client, three_pending):
     url = reverse("admin:comments_comment_change", args=[three_pending[0].pk])
-    response = moderator_client.post(url, {"status": Status.APPROVED, "_savenext": "1"})
+    response = moderator_client.post(url, {"status": Status.APPROVED, "body": three_pending[0].body, "_savenext": "1"})
     assert response["Location"] == reverse("admin:comments_comment_change", args=[three_pending[1].pk])
     three_pending[0].refresh_from_db()
     assert three_pending[0].status == Status.APPROVED
@@ -218,7 +218,7 @@ def test_save_and_next_pending_opens_the_next_pending_comment(moderator_client, 
 
 def test_save_and_next_pending_returns_to_the_queue_when_none_is_left(moderator_client, pending_comment):
     url = reverse("admin:comments_comment_change", args=[pending_comment.pk])
-    response = moderator_client.post(url, {"status": Status.REJECTED, "_savenext": "1"})
+    response = moderator_client.post(url, {"status": Status.REJECTED, "body": pending_comment.body, "_savenext": "1"})
     assert response["Location"] == CHANGELIST
 
 

@@ -226,6 +226,16 @@ class CommentForm(forms.ModelForm):
         return spam.review_reasons(body=self.cleaned_data["body"])
 
 
+EMPTY_CORRECTION = "Enter the comment's text. To take the whole comment down, reject it instead."
+
+
+def clean_correction(value):
+    """A moderator's new text for a comment: the reader's checks, with what to do instead of emptying it."""
+    if not text.normalise(value):
+        raise forms.ValidationError(EMPTY_CORRECTION, code="required")
+    return clean_body(value)
+
+
 class CommentAdminForm(forms.ModelForm):
     """The comment's admin page: a moderator may correct the text, which
     must pass the checks a reader's does."""
@@ -238,13 +248,11 @@ class CommentAdminForm(forms.ModelForm):
         help_text="Correct the reader's text, for instance to take out a phone number or a shop's link: readers "
         "then see the comment marked “Edited by the site team”, and the decisions below keep the text it had. "
         f"Up to {text.MAX_LENGTH} characters.",
-        error_messages={"required": "Enter the comment's text. To take the whole comment down, reject it instead."},
+        error_messages={"required": EMPTY_CORRECTION},
     )
 
     def clean_body(self):
-        if not text.normalise(self.cleaned_data["body"]):
-            raise forms.ValidationError(self.fields["body"].error_messages["required"], code="required")
-        return clean_body(self.cleaned_data["body"])
+        return clean_correction(self.cleaned_data["body"])
 
 
 class SiteReplyForm(forms.Form):

@@ -5,7 +5,7 @@ comment admin serves them at its own addresses."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from web.links import safe_next
 
-from . import moderation
+from . import moderation, text
+from .forms import clean_correction
 from .models import MODERATE_PERMISSION, Comment, ModerationDecision, Status
 from .queue import forget_decision, next_pending_url, remember_decision
 
@@ -37,6 +38,17 @@ def decide(request, object_id):
     to = request.POST.get("to")
     if to not in Status.values:
         return HttpResponseBadRequest("Choose a status: approved, rejected, spam or pending.")
+    body = request.POST.get("body")
+    if body is not None and text.normalise(body) != comment.body:
+        # The comment's page sends its text along with its buttons: a
+        # correction typed there is saved first, never silently dropped.
+        try:
+            moderation.correct(comment, body=clean_correction(body), by=request.user)
+        except ValidationError as refusal:
+            messages.error(
+                request, f"Nothing was decided, because the corrected text was refused: {refusal.messages[0]}"
+            )
+            return redirect(reverse("admin:comments_comment_change", args=[comment.pk]))
     decision = moderation.moderate(comment, to=to, by=request.user)
     remember_decision(request, decision)
     message = (

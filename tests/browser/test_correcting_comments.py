@@ -62,3 +62,16 @@ def test_a_refused_correction_keeps_the_typed_text_with_the_reason(admin_page, m
     admin.get_by_role("button", name="Save", exact=True).click()
     expect(admin.locator(".errorlist")).to_contain_text("Comments can be at most 2000 characters (you wrote 2009).")
     expect(admin.get_by_label("Text")).to_have_value(typed)
+
+
+def test_approving_on_the_comments_page_saves_the_text_typed_there(admin_page, open_page, moderator, shop_comment):
+    admin = admin_page(moderator)
+    admin.goto(f"/admin/comments/comment/{shop_comment.pk}/change/")
+    admin.get_by_label("Text").fill(CORRECTED)
+    admin.get_by_role("button", name="Approve").click()
+    expect(admin.locator(".messagelist")).to_contain_text("Approved: the comment by Sam Seller.")
+
+    reader = open_page("/")
+    comment = reader.locator(f"#comment-{shop_comment.pk}")
+    expect(comment.locator("header")).to_contain_text("Edited by the site team")
+    expect(comment.locator("p")).to_have_text(CORRECTED)

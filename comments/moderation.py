@@ -1,9 +1,8 @@
 """Every change of a comment's status goes through moderate(), from the
 queue's buttons, the admin's bulk actions, the change form and an undo alike,
 so each one leaves the same record; every change of its text by a moderator
-through correct(). The emails a change owes are written to
-the outbox in the same transaction, with the thread's counts and the article
-page's version."""
+goes through correct(). The emails a change owes are written to the outbox in
+the same transaction, with the thread's counts and the article page's version."""
 
 from datetime import timedelta
 
@@ -56,7 +55,7 @@ def moderate(comment, *, to, by):
 def correct(comment, *, body, by):
     """Replace a comment's text with a moderator's correction (a phone number
     or a shop's link taken out), keeping the text it had in a Correction.
-    The body must pass the reader's checks (forms.clean_body). Returns the
+    The body must pass the reader's checks (forms.clean_correction). Returns the
     correction, or None if the text is unchanged."""
     body = text.normalise(body)
     if body == comment.body:

@@ -41,8 +41,7 @@ def _delete(comments):
     whose descriptions carry the commenter's name. A comment that others
     replied to is blanked instead (name, address, text, earlier texts and
     traces gone; shown as "Comment removed"), since deleting it would take
-    their replies too. Returns how
-    many comments were erased."""
+    their replies too. Returns how many comments were erased."""
     with transaction.atomic():
         pks = set(comments.values_list("pk", flat=True))
         others_replies = Comment.objects.filter(parent=OuterRef("pk")).exclude(pk__in=pks)

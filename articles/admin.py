@@ -21,10 +21,22 @@ from web.shortcuts import primary_key_or_404
 
 from . import compare, drafts, previews, reviews, versions
 from .forms import PublishForm, ReviewForm
+from .markup import SUPPORTED_MARKDOWN
 from .models import Article, DraftSection, Review, Revision, normalise_newlines
 
-MOVES = {"up": -1, "down": +1}
+MOVES = {"up": {"step": -1}, "down": {"step": +1}}
 WHEN = "j M Y, H:i"
+
+
+def requested_move(post, prefix, direction):
+    """drafts.move's keywords for the Move button a form posted, or None: Move up and Move down
+    move one place, Move to the position typed beside it ({prefix}-move-to)."""
+    if direction != "to":
+        return MOVES.get(direction)
+    try:
+        return {"to": int(post.get(f"{prefix}-move-to", ""))}
+    except ValueError:
+        return None
 
 
 class ReviewInline(admin.StackedInline):
@@ -124,7 +136,10 @@ class SectionInline(SortableStackedInline):
     template = "admin/articles/article/sections_inline.html"
     extra = 0
     fields = (("heading", "anchor"), "body")
-    verbose_name_plural = "Sections (drag a heading, or use Move up and Move down, to reorder)"
+    verbose_name_plural = "Sections (drag a heading, or use the Move buttons, to reorder)"
+    # Written once above the sections (sections_inline.html) rather than under every body box.
+    markdown_help = SUPPORTED_MARKDOWN
+    markdown_help_id = "section-markdown-help"
 
     # django-admin-sortable2 adds its hidden order field to the fields: the form keeps it, but the admin's fieldset
     # would give that hidden input a label, so sections_inline.html writes the input itself.
@@ -134,6 +149,13 @@ class SectionInline(SortableStackedInline):
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("fields", flatten(self.get_fields(request, obj)))
         return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "body":
+            field.help_text = ""
+            field.widget.attrs["aria-describedby"] = self.markdown_help_id
+        return field
 
 
 class ArticleForm(forms.ModelForm):
@@ -227,9 +249,10 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         prefix, _, direction = request.POST.get("_move", "").rpartition(":")
+        where = requested_move(request.POST, prefix, direction)
         for section_form in formset.forms:
-            if section_form.prefix == prefix and section_form.instance.pk and direction in MOVES:
-                moved = drafts.move(section_form.instance, step=MOVES[direction])
+            if section_form.prefix == prefix and section_form.instance.pk and where:
+                moved = drafts.move(section_form.instance, **where)
                 request.section_move = (section_form.instance, direction, moved)
 
     def save_related(self, request, form, formsets, change):
@@ -240,7 +263,15 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
         change_url = reverse("admin:articles_article_change", args=[obj.pk])
         if move := getattr(request, "section_move", None):
             section, direction, moved = move
-            if moved:
+            if direction == "to":
+                place = list(section.article.draft_sections.values_list("pk", flat=True)).index(section.pk) + 1
+                done = (
+                    f"Moved “{section.heading}” to position {place}"
+                    if moved
+                    else f"“{section.heading}” is already at position {place}"
+                )
+                message = f"{done}. The draft is saved; publish to show it to readers."
+            elif moved:
                 message = f"Moved “{section.heading}”. The draft is saved; publish to show it to readers."
             else:
                 message = (

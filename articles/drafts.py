@@ -115,15 +115,16 @@ def renumber(article):
     DraftSection.objects.bulk_update(changed, ["position"])
 
 
-def move(section, *, step):
-    """Swap a draft section with its neighbour: step -1 moves it up, +1 down.
-    Returns False when it is already first (or last)."""
+def move(section, *, step=None, to=None):
+    """Move a draft section one place (step -1 up, +1 down) or to a position
+    (to=1 is first; a number past either end means that end). Returns False
+    when it stays where it is: already first (or last), or already there."""
     siblings = list(DraftSection.objects.filter(article_id=section.article_id))
     here = next(i for i, sibling in enumerate(siblings) if sibling.pk == section.pk)
-    there = here + step
-    if not 0 <= there < len(siblings):
+    there = here + step if to is None else min(max(to, 1), len(siblings)) - 1
+    if there == here or not 0 <= there < len(siblings):
         return False
-    siblings[here], siblings[there] = siblings[there], siblings[here]
+    siblings.insert(there, siblings.pop(here))
     for number, sibling in enumerate(siblings, start=1):
         sibling.position = number * POSITION_STEP
     DraftSection.objects.bulk_update(siblings, ["position"])

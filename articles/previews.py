@@ -28,12 +28,18 @@ def draft_article(article):
     return preview, list(article.draft_sections.all())
 
 
-def section_preview(request):
-    """One section as saving it would store it, or the refusals saving it would give."""
-    body = normalise_newlines(request.POST.get("body", "")[:MAX_PREVIEW_CHARS])
-    context = {"heading": request.POST.get("heading", "")[: DraftSection._meta.get_field("heading").max_length]}
+def rendered_section(heading, body):
+    """One section as saving it would store it, or the refusals saving it would give:
+    the context of _section_preview.html."""
+    body = normalise_newlines(body[:MAX_PREVIEW_CHARS])
+    context = {"heading": heading[: DraftSection._meta.get_field("heading").max_length]}
     try:
         context["body_html"] = render_markdown(body)
     except MarkupRefused as refused:
         context["refusals"] = refused.messages
+    return context
+
+
+def section_preview(request):
+    context = rendered_section(request.POST.get("heading", ""), request.POST.get("body", ""))
     return private(TemplateResponse(request, "admin/articles/article/_section_preview.html", context))

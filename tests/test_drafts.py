@@ -157,6 +157,32 @@ def test_moving_the_first_section_up_says_it_is_already_first(editor_client, thr
     assert "“One” is already first. The draft is saved." in response.content.decode()
 
 
+def test_move_to_position_puts_a_section_there_in_one_step_and_says_where(editor_client, three_sections):
+    article = three_sections
+    index = row_index(article, "Three")
+    response = editor_client.post(
+        change_url(article), form_data(article, _move=f"{PREFIX}-{index}:to", **{f"{PREFIX}-{index}-move-to": "1"})
+    )
+    assert draft_headings(article) == ["Three", "One", "Two"]
+    assert response["Location"].endswith(f"#section-{draft_row(article, 'Three').key}")
+
+
+def test_move_to_a_position_past_the_end_moves_a_section_last(three_sections):
+    assert drafts.move(draft_row(three_sections, "One"), to=99)
+    assert draft_headings(three_sections) == ["Two", "Three", "One"]
+
+
+def test_move_to_the_position_a_section_holds_says_it_is_already_there(editor_client, three_sections):
+    article = three_sections
+    index = row_index(article, "Two")
+    response = editor_client.post(
+        change_url(article),
+        form_data(article, _move=f"{PREFIX}-{index}:to", **{f"{PREFIX}-{index}-move-to": "2"}),
+        follow=True,
+    )
+    assert "“Two” is already at position 2. The draft is saved" in response.content.decode()
+
+
 def test_saving_a_draft_that_did_not_change_adds_no_revision(editor_client, three_sections):
     article = three_sections
     editor_client.post(change_url(article), form_data(article, title="Retitled"))

@@ -50,3 +50,15 @@ def test_thank_you_message_is_accessible(open_page, fill_comment, assert_accessi
     expect(page.get_by_role("status")).to_contain_text("will appear after review")
     screenshot(page, f"comment-thank-you-{width}-{color_scheme}")
     assert_accessible(page)
+
+
+@SCHEMES_AND_WIDTHS
+def test_the_article_editor_with_a_section_open_is_accessible(
+    admin_page, editor, loaded_article, assert_accessible, screenshot, color_scheme, width
+):
+    page = admin_page(editor, color_scheme=color_scheme, width=width)
+    page.goto(f"/admin/articles/article/{loaded_article.pk}/change/")
+    page.locator(".section-outline a").nth(2).click()
+    expect(page.locator(".has_original details.section-fold[open]")).to_have_count(1)
+    screenshot(page, f"article-editor-{width}-{color_scheme}")
+    assert_accessible(page)

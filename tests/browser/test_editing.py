@@ -17,6 +17,13 @@ def section_row(page, heading):
     return page.locator(".inline-related.has_original", has=label)
 
 
+def open_section(page, heading):
+    """Unfold a section by its heading, as an editor clicks it."""
+    row = section_row(page, heading)
+    row.locator("summary").click()
+    return row
+
+
 def drag(page, source, target):
     """Drag with the mouse in small steps, as a person does: SortableJS starts
     a drag only once the pointer has moved while held down."""
@@ -44,7 +51,7 @@ def test_editor_drafts_a_section_watches_the_live_preview_previews_publishes_and
     admin.goto(change_path(loaded_article))
     assert_accessible(admin)
 
-    row = section_row(admin, section.heading)
+    row = open_section(admin, section.heading)
     row.get_by_label("Body").fill("A corrected paragraph, **written** by the editor.\n\n" + section.body)
     preview = row.locator(".section-preview")
     expect(preview.locator("strong", has_text="written")).to_be_visible()
@@ -117,7 +124,7 @@ def test_editor_reorders_by_dragging_and_by_keyboard(admin_page, editor, loaded_
     dragged = draft_headings(loaded_article)
     assert dragged[0] == headings[2]
 
-    move_up = section_row(admin, dragged[1]).get_by_role("button", name=re.compile("^Move up"))
+    move_up = open_section(admin, dragged[1]).get_by_role("button", name=re.compile("^Move up"))
     move_up.focus()
     admin.keyboard.press("Enter")
     expect(admin.locator(".move-status")).to_contain_text("to place 1")
@@ -135,7 +142,7 @@ def test_move_buttons_work_without_javascript(admin_page, open_page, editor, loa
     page.get_by_label("Password").fill("pw")
     page.get_by_role("button", name="Log in").click()
     page.goto(change_path(loaded_article))
-    section_row(page, headings[0]).get_by_role("button", name=re.compile("^Move down")).click()
+    open_section(page, headings[0]).get_by_role("button", name=re.compile("^Move down")).click()
     expect(page.locator(".messagelist")).to_contain_text(f"Moved “{headings[0]}”")
     assert draft_headings(loaded_article)[:2] == [headings[1], headings[0]]
 
@@ -172,7 +179,7 @@ def test_editor_is_told_which_line_to_rewrite_and_how_and_nothing_is_saved(
     section = loaded_article.sections.get(position=20)
     admin = admin_page(editor)
     admin.goto(change_path(loaded_article))
-    row = section_row(admin, section.heading)
+    row = open_section(admin, section.heading)
     row.get_by_label("Body").fill("A new paragraph.\n\n## Warning signs\n\nRead <b>below</b>.")
     # The live preview shows the refusal as it will be given on saving.
     expect(row.locator(".section-preview")).to_contain_text("Line 3: “##” headings are the page's own")

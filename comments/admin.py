@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from web.admin import RecordAdmin
 
 from . import moderation, moderation_views, privacy, spam, text
+from .forms import SiteReplyForm
 from .models import MODERATE_PERMISSION, REPLY_AS_SITE_PERMISSION, Comment, ModerationDecision, Status
 from .queue import next_pending_url, remember_decision
 
@@ -124,7 +125,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ("css/admin.css",)}
-        js = ("js/moderation.js",)
+        js = ("js/moderation.js", "js/queue-reply.js")
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -181,6 +182,7 @@ class CommentAdmin(admin.ModelAdmin):
                 for status in COUNTED
             ],
             **self.entry_context(request),
+            "site_reply_form": SiteReplyForm(),
             "next": request.get_full_path(),
             **(extra_context or {}),
         }

@@ -108,6 +108,11 @@
       if (action === "approve-and-reply") {
         button.textContent = button.getAttribute("data-approve-label");
       }
+      // The admin's actions script takes any change in the list for an
+      // unsaved edit and would warn of it before the next bulk action.
+      body.addEventListener("change", function (event) {
+        event.stopPropagation();
+      });
       form.querySelector("[data-queue-reply-cancel]").addEventListener("click", function () {
         close(form, link);
       });

@@ -119,6 +119,19 @@ def test_cancel_closes_the_reply_form_and_returns_to_the_link(queue, question):
     expect(link).to_be_focused()
 
 
+def test_a_reply_being_written_does_not_stop_a_bulk_action(queue, question):
+    page = queue()
+    entry = entry_of(page, question)
+    entry.get_by_role("link", name="Approve and reply to Una Unsure").click()
+    entry.get_by_role("textbox").fill(ANSWER)
+    page.locator("#result_list tbody").get_by_role("checkbox").first.check()
+    page.get_by_label("Action:").select_option(label="Approve selected comments")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator(".messagelist")).to_contain_text("Approved 1 comment.")
+    question.refresh_from_db()
+    assert question.status == Status.APPROVED
+
+
 @pytest.mark.parametrize("width", [1280, 375])
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 def test_the_queue_with_a_reply_form_open_is_accessible(queue, question, assert_accessible, color_scheme, width):

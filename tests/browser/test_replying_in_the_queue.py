@@ -134,7 +134,9 @@ def test_a_reply_being_written_does_not_stop_a_bulk_action(queue, question):
 
 @pytest.mark.parametrize("width", [1280, 375])
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
-def test_the_queue_with_a_reply_form_open_is_accessible(queue, question, assert_accessible, color_scheme, width):
+def test_the_queue_with_a_reply_form_open_is_accessible(
+    queue, question, assert_accessible, screenshot, color_scheme, width
+):
     page = queue()
     page.emulate_media(color_scheme=color_scheme)
     page.set_viewport_size({"width": width, "height": 900})
@@ -142,4 +144,5 @@ def test_the_queue_with_a_reply_form_open_is_accessible(queue, question, assert_
     entry.get_by_role("link", name="Approve and reply to Una Unsure").click()
     entry.get_by_role("button", name="Approve and reply").click()
     expect(entry.locator("[data-queue-reply-error]")).to_be_visible()
+    screenshot(entry, f"queue-reply-refused-{width}-{color_scheme}")
     assert_accessible(page)

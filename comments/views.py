@@ -96,6 +96,9 @@ def reply_page(request, pk):
     return private(render(request, "comments/reply_page.html", context))
 
 
+PUBLISHED = "Your reply as the site team is published."
+
+
 @staff_member_required(login_url="admin:login")
 @require_http_methods(["GET", "HEAD", "POST"])
 def site_reply(request, pk):
@@ -137,9 +140,6 @@ def site_reply(request, pk):
     return private(
         render(request, "comments/site_reply.html", context, status=400 if request.method == "POST" else 200)
     )
-
-
-PUBLISHED = "Your reply as the site team is published."
 
 
 def _published(answering, reply, *, approved):

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from web.admin import RecordAdmin
 
 from . import moderation, moderation_views, privacy, spam, text
-from .forms import CommentAdminForm
+from .forms import CommentAdminForm, SiteReplyForm
 from .models import MODERATE_PERMISSION, REPLY_AS_SITE_PERMISSION, Comment, ModerationDecision, Status
 from .queue import next_pending_url, remember_decision
 
@@ -128,7 +128,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ("css/admin.css",)}
-        js = ("js/moderation.js",)
+        js = ("js/moderation.js", "js/queue-reply.js")
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -186,6 +186,7 @@ class CommentAdmin(admin.ModelAdmin):
                 for status in COUNTED
             ],
             **self.entry_context(request),
+            "site_reply_form": SiteReplyForm(),
             "next": request.get_full_path(),
             **(extra_context or {}),
         }
@@ -212,11 +213,18 @@ class CommentAdmin(admin.ModelAdmin):
         if change and "body" in form.changed_data:
             new_body, obj.body = obj.body, form.initial["body"]
             moderation.correct(obj, body=new_body, by=request.user)
-        # A status chosen on the form is a moderation decision like any other.
+        # A status chosen on the form, or one of the decision buttons above
+        # it, is a moderation decision like any other.
         if change and "status" in form.changed_data:
-            new_status, obj.status = obj.status, form.initial["status"]
-            decision = moderation.moderate(obj, to=new_status, by=request.user)
+            obj.status = form.initial["status"]
+            decide_to = request.POST.get(DECIDE, form.cleaned_data["status"])
+        else:
+            decide_to = request.POST.get(DECIDE)
+        if change and decide_to in Status.values:
+            decision = moderation.moderate(obj, to=decide_to, by=request.user)
             remember_decision(request, decision)
+            if DECIDE in request.POST:
+                self.message_user(request, moderation_views.decided(obj, decide_to, decision), messages.SUCCESS)
 
     def delete_model(self, request, obj):
         moderation.delete(Comment.objects.filter(pk=obj.pk))
@@ -225,11 +233,11 @@ class CommentAdmin(admin.ModelAdmin):
         moderation.delete(queryset)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), **self.entry_context(request)}
+        extra_context = {**(extra_context or {}), **self.entry_context(request), "decide": DECIDE}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def response_change(self, request, obj):
-        if "_savenext" in request.POST:
+        if "_savenext" in request.POST or DECIDE in request.POST:
             return redirect(next_pending_url(obj))
         return super().response_change(request, obj)
 
@@ -262,6 +270,11 @@ class CommentAdmin(admin.ModelAdmin):
         erased = sum(privacy.erase_comments(email) for email in emails)
         self.message_user(request, f"Erased {erased} comment{'s' if erased != 1 else ''}.", messages.SUCCESS)
 
+
+# The name of the decision buttons on a comment's own page: they submit its
+# form, so that a correction typed there is saved, or refused with the text
+# kept, before the decision is made.
+DECIDE = "_decide"
 
 # The statuses counted at the top of the queue, in the order moderators look at them.
 COUNTED = (Status.PENDING, Status.SPAM, Status.APPROVED, Status.REJECTED)

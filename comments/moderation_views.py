@@ -5,7 +5,7 @@ comment admin serves them at its own addresses."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,10 +13,9 @@ from django.views.decorators.http import require_POST
 
 from web.links import safe_next
 
-from . import moderation, text
-from .forms import clean_correction
+from . import moderation
 from .models import MODERATE_PERMISSION, Comment, ModerationDecision, Status
-from .queue import forget_decision, next_pending_url, remember_decision
+from .queue import forget_decision, remember_decision
 
 DONE = {
     Status.APPROVED: "Approved",
@@ -38,29 +37,12 @@ def decide(request, object_id):
     to = request.POST.get("to")
     if to not in Status.values:
         return HttpResponseBadRequest("Choose a status: approved, rejected, spam or pending.")
-    body = request.POST.get("body")
-    if body is not None and text.normalise(body) != comment.body:
-        # The comment's page sends its text along with its buttons: a
-        # correction typed there is saved first, never silently dropped.
-        try:
-            moderation.correct(comment, body=clean_correction(body), by=request.user)
-        except ValidationError as refusal:
-            messages.error(
-                request, f"Nothing was decided, because the corrected text was refused: {refusal.messages[0]}"
-            )
-            return redirect(reverse("admin:comments_comment_change", args=[comment.pk]))
     decision = moderation.moderate(comment, to=to, by=request.user)
     remember_decision(request, decision)
-    message = (
-        f"{DONE[to]}: the comment by {comment.name}."
-        if decision
-        else f"The comment by {comment.name} was already {comment.get_status_display().lower()}."
-    )
+    message = decided(comment, to, decision)
     if wants_json(request):
         return JsonResponse(decision_payload(comment, decision, message))
     messages.success(request, message)
-    if request.POST.get("next") == "next-pending":
-        return redirect(next_pending_url(comment))
     return redirect(safe_next(request, reverse("admin:comments_comment_changelist")))
 
 
@@ -92,6 +74,13 @@ def undo(request, object_id):
             return JsonResponse(decision_payload(comment, undone, message, undoable=False))
         messages.success(request, message)
     return redirect(safe_next(request, reverse("admin:comments_comment_changelist")))
+
+
+def decided(comment, to, decision):
+    """What a moderator is told after choosing `to` for a comment."""
+    if decision:
+        return f"{DONE[to]}: the comment by {comment.name}."
+    return f"The comment by {comment.name} was already {comment.get_status_display().lower()}."
 
 
 def wants_json(request):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -16,6 +16,7 @@ from web.responses import private
 from . import replies
 from .forms import CommentForm, SiteReplyForm
 from .models import MODERATE_PERMISSION, REPLY_AS_SITE_PERMISSION, Comment, Status
+from .moderation_views import decision_payload, wants_json
 from .submission import Outcome, receipt, remember_sent, sent_here, submit
 
 
@@ -95,6 +96,9 @@ def reply_page(request, pk):
     return private(render(request, "comments/reply_page.html", context))
 
 
+PUBLISHED = "Your reply as the site team is published."
+
+
 @staff_member_required(login_url="admin:login")
 @require_http_methods(["GET", "HEAD", "POST"])
 def site_reply(request, pk):
@@ -118,8 +122,13 @@ def site_reply(request, pk):
             reply = None
             error = "This comment is not published, so a reply could not be shown: approve it and reply."
         if reply:
-            messages.success(request, "Your reply as the site team is published.")
+            if wants_json(request):
+                return JsonResponse(_published(answering, reply, approved=approve_first and moderator))
+            messages.success(request, PUBLISHED)
             return redirect(safe_next(request, reply.get_absolute_url()))
+    if request.method == "POST" and wants_json(request):
+        errors = [error] if error else form.errors["body"]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
     context = {
         "article": answering.article,
         "answering": answering,
@@ -131,3 +140,14 @@ def site_reply(request, pk):
     return private(
         render(request, "comments/site_reply.html", context, status=400 if request.method == "POST" else 200)
     )
+
+
+def _published(answering, reply, *, approved):
+    """The queue's answer to a reply sent in place; after an approval, also
+    what its decision buttons show for one."""
+    if not approved:
+        return {"message": PUBLISHED, "reply_url": reply.get_absolute_url()}
+    # No undo: taking the approval back would leave the published reply
+    # answering a comment readers cannot see.
+    message = f"Approved: the comment by {answering.name}. {PUBLISHED}"
+    return {**decision_payload(answering, None, message, undoable=False), "reply_url": reply.get_absolute_url()}

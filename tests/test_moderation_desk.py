@@ -225,13 +225,20 @@ def test_save_and_next_pending_returns_to_the_queue_when_none_is_left(moderator_
 def test_the_comment_page_has_decision_buttons_and_save_and_next_pending(moderator_client, pending_comment):
     page = moderator_client.get(reverse("admin:comments_comment_change", args=[pending_comment.pk])).content.decode()
     for status in (Status.APPROVED, Status.REJECTED, Status.SPAM):
-        assert f'formaction="{decide_url(pending_comment)}" name="to" value="{status}"' in page
-    assert 'name="_savenext"' in page and 'name="next" value="next-pending"' in page
+        assert (
+            f'form="comment_form" class="button queue-entry__decide queue-entry__decide--{status}" name="_decide" value="{status}"'
+            in page
+        )
+    assert 'name="_savenext"' in page
 
 
 def test_a_decision_on_the_comment_page_moves_on_to_the_next_pending(moderator_client, three_pending):
-    response = moderator_client.post(decide_url(three_pending[1]), {"to": Status.SPAM, "next": "next-pending"})
+    comment = three_pending[1]
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    response = moderator_client.post(url, {"status": Status.PENDING, "body": comment.body, "_decide": Status.SPAM})
     assert response["Location"] == reverse("admin:comments_comment_change", args=[three_pending[2].pk])
+    comment.refresh_from_db()
+    assert comment.status == Status.SPAM
 
 
 def test_the_queue_shows_name_article_age_and_spam_reasons(moderator_client, article):
@@ -300,7 +307,10 @@ def test_a_pending_comment_has_no_not_spam_button(moderator_client, pending_comm
 
 def test_a_spam_comments_own_page_has_a_not_spam_button(moderator_client, spam_comment):
     page = moderator_client.get(reverse("admin:comments_comment_change", args=[spam_comment.pk])).content.decode()
-    assert f'formaction="{decide_url(spam_comment)}" name="to" value="pending">Not spam</button>' in page
+    assert (
+        'form="comment_form" class="button queue-entry__decide queue-entry__decide--pending" name="_decide" value="pending">Not spam</button>'
+        in page
+    )
 
 
 def test_not_spam_moves_the_comment_to_pending_recorded_as_a_decision(moderator_client, moderator, spam_comment):

@@ -179,3 +179,42 @@ def test_the_queue_offers_a_published_comment_the_site_reply(moderator_client, a
         reverse("admin:comments_comment_changelist") + "?status__exact=approved"
     ).content.decode()
     assert '>Reply as the site<span class="visually-hidden"> to Pat Pending</span></a>' in page
+
+
+def post_for_the_queue(client, comment, action="reply", body=REPLY):
+    return client.post(
+        site_reply_url(comment), {"body": body, "action": action}, headers={"Accept": "application/json"}
+    )
+
+
+def test_a_site_reply_sent_from_the_queue_is_answered_with_its_address(moderator_client, approved_comment):
+    response = post_for_the_queue(moderator_client, approved_comment)
+    reply = Comment.objects.get(by_site_team=True)
+    assert response.status_code == 200
+    assert response.json() == {
+        "message": "Your reply as the site team is published.",
+        "reply_url": reply.get_absolute_url(),
+    }
+
+
+def test_approve_and_reply_from_the_queue_answers_as_a_decision_does(moderator_client, pending_comment):
+    data = post_for_the_queue(moderator_client, pending_comment, action="approve-and-reply").json()
+    assert data["reply_url"] == Comment.objects.get(by_site_team=True).get_absolute_url()
+    assert (data["status"], data["status_label"], data["pending_count"]) == (Status.APPROVED, "Approved", 0)
+    assert data["status_counts"][Status.APPROVED] == 2
+    assert (data["decision"], data["undo_seconds"]) == (None, 0)
+    assert data["message"] == "Approved: the comment by Pat Pending. Your reply as the site team is published."
+
+
+def test_an_empty_site_reply_from_the_queue_is_refused_with_the_forms_reason(moderator_client, approved_comment):
+    response = post_for_the_queue(moderator_client, approved_comment, body="   ")
+    assert (response.status_code, response.json()) == (400, {"error": "Enter your comment."})
+    assert not Comment.objects.filter(by_site_team=True).exists()
+
+
+def test_a_plain_reply_from_the_queue_to_an_unpublished_comment_is_refused(moderator_client, pending_comment):
+    response = post_for_the_queue(moderator_client, pending_comment)
+    assert response.status_code == 400
+    assert "approve it and reply" in response.json()["error"]
+    pending_comment.refresh_from_db()
+    assert pending_comment.status == Status.PENDING

@@ -12,6 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
 from articles.models import Article, Section
+from comments import counts
 from comments.models import Comment, Status
 from staff.roles import ROLES
 
@@ -81,6 +82,11 @@ def test_migrate_keeps_the_articles_comments_and_staff(before_squash):
     before = contents()
     call_command("migrate", verbosity=0)
     assert contents() == before
+
+
+def test_migrate_counts_the_comments_already_there_by_status_for_the_queue(before_squash):
+    call_command("migrate", verbosity=0)
+    assert counts.by_status() == {"pending": 2, "approved": 1, "rejected": 0, "spam": 0}
 
 
 def test_migrate_records_the_squashed_migrations_as_applied_and_runs_nothing_again(before_squash):

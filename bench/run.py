@@ -596,10 +596,12 @@ RENDERS = 5
 
 WAITING = """
 from articles.models import Article
+from comments import counts
 from comments.models import Comment
 article = Article.objects.get(slug="thymosin-alpha-1")
 for n in range(QUEUE_PAGE):
     Comment.objects.create(article=article, name=f"Waiting {n}", email=f"waiting{n}@example.org", body="A question.")
+counts.recount(article)
 """
 
 GROW = """

@@ -12,7 +12,7 @@ from django.urls import path, reverse
 
 from web.admin import RecordAdmin
 
-from . import moderation, moderation_views, privacy, spam, text
+from . import counts, moderation, moderation_views, privacy, spam, text
 from .forms import CommentAdminForm, SiteReplyForm
 from .models import MODERATE_PERMISSION, REPLY_AS_SITE_PERMISSION, Comment, ModerationDecision, Status
 from .queue import next_pending_url, remember_decision
@@ -178,11 +178,13 @@ class CommentAdmin(admin.ModelAdmin):
         return render_to_string("admin/comments/comment/_decisions.html", {"decisions": decisions})
 
     def changelist_view(self, request, extra_context=None):
-        counts = Comment.objects.count_by_status()
+        counted = counts.by_status()
         extra_context = {
             "title": "Comments to moderate",
+            # The badge at the top of the page reads the same numbers.
+            "counted_by_status": counted,
             "status_counts": [
-                (status, Status(status).label, counts[status], f"?{StatusFilter.parameter_name}={status}")
+                (status, Status(status).label, counted[status], f"?{StatusFilter.parameter_name}={status}")
                 for status in COUNTED
             ],
             **self.entry_context(request),

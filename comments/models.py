@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -36,11 +36,6 @@ class CommentQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Status.PENDING)
-
-    def count_by_status(self):
-        """{status: how many}, every status included, in one grouped query."""
-        counted = dict(self.order_by().values_list("status").annotate(count=Count("pk")))
-        return {status: counted.get(status, 0) for status in Status.values}
 
     def threads(self):
         """The top-level comments readers see: the approved ones, and a removed
@@ -283,6 +278,27 @@ class Comment(models.Model):
         if update_fields is not None and {"body", "email"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "body_html", "email_key", "link_count"}
         super().save(*args, **kwargs)
+
+
+class StatusCount(models.Model):
+    """How many of an article's comments hold one status, kept where comments
+    change (counts.py), so that the queue's counts read a few rows instead of
+    counting every comment."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    count = models.IntegerField(
+        default=0,
+        help_text="Moved by counts.py in the transaction that changes a comment; counts.recount() counts it afresh.",
+    )
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("article", "status"), name="status_count_one_per_article_and_status"),
+        )
+
+    def __str__(self):
+        return f"{self.get_status_display()} on {self.article}: {self.count}"
 
 
 class ModerationDecision(models.Model):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles import versions
 
 from . import counts, notifications, text
-from .models import Correction, ModerationDecision, Status
+from .models import Comment, Correction, ModerationDecision, Status
 
 
 def receive(comment, *, spam_reasons, review_reasons=()):
@@ -25,6 +25,7 @@ def receive(comment, *, spam_reasons, review_reasons=()):
     # a failure here fails the whole submission anyway.
     with transaction.atomic(savepoint=False):
         comment.save()
+        counts.status_changed(comment, was=None)
         if comment.status == Status.PENDING:
             notifications.notify_moderators(comment)
     return comment
@@ -33,19 +34,22 @@ def receive(comment, *, spam_reasons, review_reasons=()):
 def moderate(comment, *, to, by):
     """Move a comment to status `to`, recording who and when. Returns the
     decision, or None if the comment already had that status."""
-    if comment.status == to:
-        return None
     now = timezone.now()
     with transaction.atomic():
-        decision = ModerationDecision.objects.create(
-            comment=comment, from_status=comment.status, to_status=to, by=by, at=now
-        )
-        if comment.status == Status.APPROVED:
+        # Read again, locked: of two moderators deciding at the same moment,
+        # the second waits for the first and moves the comment from the status
+        # the first left, so the counts move from where it really was.
+        was = comment.status = Comment.objects.select_for_update().values_list("status", flat=True).get(pk=comment.pk)
+        if was == to:
+            return None
+        decision = ModerationDecision.objects.create(comment=comment, from_status=was, to_status=to, by=by, at=now)
+        if was == Status.APPROVED:
             # Taken back (an undo, or a later change of mind): the emails
             # announcing it that have not left yet never will.
             notifications.cancel_decision_emails(comment)
         comment.status, comment.moderated_at, comment.moderated_by = to, now, by
         comment.save(update_fields=("status", "moderated_at", "moderated_by"))
+        counts.status_changed(comment, was=was)
         counts.thread_changed(comment)
         versions.moved(comment.article_id, comments=True)
         notifications.decision_made(comment, to=to, due=undo_deadline(decision))

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from web.links import safe_next
 
-from . import moderation
+from . import counts, moderation
 from .models import MODERATE_PERMISSION, Comment, ModerationDecision, Status
 from .queue import forget_decision, remember_decision
 
@@ -88,7 +88,7 @@ def wants_json(request):
 
 
 def decision_payload(comment, decision, message, *, undoable=True):
-    counts = Comment.objects.count_by_status()
+    counted = counts.by_status()
     return {
         "status": comment.status,
         "status_label": comment.get_status_display(),
@@ -96,6 +96,6 @@ def decision_payload(comment, decision, message, *, undoable=True):
         "decision": decision.pk if decision and undoable else None,
         "undo_url": reverse("admin:comments_comment_undo", args=[comment.pk]),
         "undo_seconds": settings.MODERATION_UNDO_SECONDS if decision and undoable else 0,
-        "pending_count": counts[Status.PENDING],
-        "status_counts": counts,
+        "pending_count": counted[Status.PENDING],
+        "status_counts": counted,
     }

@@ -52,10 +52,11 @@ def _delete(comments):
         deleted = moderation.delete(Comment.objects.filter(pk__in=pks - {comment.pk for comment in answered}))
         for comment in answered:
             comment.name = comment.email = comment.body = comment.ip_hmac = comment.user_agent = ""
-            comment.status = Status.REJECTED
+            was, comment.status = comment.status, Status.REJECTED
             comment.notify_on_publish = comment.notify_on_reply = False
             comment.save()
             comment.corrections.all().delete()
+            counts.status_changed(comment, was=was)
             counts.thread_changed(comment)
             versions.moved(comment.article_id, comments=True)
     return deleted + len(answered)

@@ -41,6 +41,7 @@ def reply_as_site(comment, *, body, by):
     place(reply, answering=comment)
     with transaction.atomic():
         reply.save()
+        counts.status_changed(reply, was=None)
         counts.thread_changed(reply)
         versions.moved(reply.article_id, comments=True)
         notifications.notify_replied_to(reply)  # due at once: a site reply has no undo window

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -106,6 +107,35 @@ def busy_article(article):
     return article
 
 
+@pytest.fixture
+def shared_database(transactional_db, tmp_path):
+    """The suite's database as several connections share it in production.
+    PostgreSQL's already is. SQLite's is kept in memory, where a second
+    connection meets table locks that fail at once instead of waiting: here
+    every connection works on a file copy of it instead, as on a server. The
+    copy is taken when this fixture starts: name it after the fixtures that
+    write the test's data."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    copy = tmp_path / "shared.sqlite3"
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM INTO %s", [str(copy)])
+    # Closing the in-memory database would destroy it: it is set aside, open.
+    in_memory, name = connection.connection, connection.settings_dict["NAME"]
+    connection.connection = None
+    connection.settings_dict["NAME"] = str(copy)
+    # Opened here first, so that its init_command turns the copy to WAL
+    # before connections opening at the same moment race to do it.
+    connection.ensure_connection()
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        connection.connection = in_memory
+
+
 def _member_of(django_user_model, username, group_name):
     user = django_user_model.objects.create_user(username=username, password="pw", is_staff=True)
     user.groups.add(Group.objects.get(name=group_name))
@@ -183,9 +213,12 @@ def post_comment(client, article, comment_data):
 
 @pytest.fixture
 def pending_comment(article):
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         article=article, name="Pat Pending", email="pat@example.org", body="Waiting for review."
     )
+    # Counted as a reader's submission counts it, without its email to the moderators.
+    counts.status_changed(comment, was=None)
+    return comment
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from comments import counts
 from comments.models import Comment, ModerationDecision, Status
 
 CHANGELIST = reverse("admin:comments_comment_changelist")
@@ -30,7 +31,7 @@ def run_action(client, action, comments):
 @pytest.fixture
 def queue(article):
     """Comments in every status, oldest first."""
-    return [
+    comments = [
         Comment.objects.create(
             article=article,
             name=f"Reader {status}",
@@ -40,6 +41,8 @@ def queue(article):
         )
         for status in (Status.APPROVED, Status.PENDING, Status.SPAM, Status.REJECTED, Status.PENDING)
     ]
+    counts.recount(article)
+    return comments
 
 
 def test_moderator_sees_the_queue_with_emails_and_excerpts(moderator_client, pending_comment):

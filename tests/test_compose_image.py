@@ -6,11 +6,11 @@ tests/conftest.py); test_compose.py runs the same commands without Docker."""
 
 import json
 import secrets
-import ssl
 import subprocess
 import urllib.request
 
 import pytest
+from certificates import throwaway_certificate
 from test_compose import ARTICLE, ROOT
 
 # Replaces, not adds to, nginx's ports: a test must not need 80 and 443.
@@ -24,17 +24,8 @@ services:
 
 class Stack:
     def __init__(self, directory):
-        (directory / "certs").mkdir()
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"]
-            + ["-addext", "subjectAltName=DNS:localhost", "-keyout", directory / "certs" / "privkey.pem"]
-            + ["-out", directory / "certs" / "fullchain.pem"],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+        self.tls = throwaway_certificate(directory / "certs")
         (directory / "ports.yaml").write_text(PORTS)
-        self.tls = ssl.create_default_context(cafile=directory / "certs" / "fullchain.pem")
         self.compose = ["docker", "compose", "-p", f"ta1-test-{secrets.token_hex(4)}"]
         self.compose += ["-f", str(ROOT / "compose.yaml"), "-f", str(directory / "ports.yaml")]
         self.env = {

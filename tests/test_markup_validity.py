@@ -3,6 +3,7 @@
 
 import io
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,17 +23,20 @@ from comments.notifications import Kind
 from outbox.emails import enqueue
 
 JAVA_PACKAGE = "default-jre-headless"
-VNU_JAR = Path(__file__).resolve().parent.parent / ".venv" / "vnu.jar"
 
 
 def checker_command():
-    """How to start the checker: Java (Debian's package) with the vnu.jar `make test` fetches."""
+    """How to start the checker: Java (Debian's package) with the vnu.jar
+    `make test` fetches and names in VNU_JAR (the Makefile says where)."""
     java = shutil.which("java")
     if java is None:
         pytest.fail(f"The HTML checker needs Java, which is not on PATH: install Debian's {JAVA_PACKAGE} package.")
-    if not VNU_JAR.exists():
-        pytest.fail(f"The HTML checker is not at {VNU_JAR}: make test fetches it (scripts/fetch_vnu.py).")
-    return [java, "-jar", str(VNU_JAR), "--format", "json", "--stdout", "--exit-zero-always"]
+    jar = os.environ.get("VNU_JAR")
+    if not jar:
+        pytest.fail("VNU_JAR does not name the HTML checker's vnu.jar: run the tests with make test, which sets it.")
+    if not Path(jar).is_file():
+        pytest.fail(f"The HTML checker is not at {jar} (VNU_JAR): make test fetches it (scripts/fetch_vnu.py).")
+    return [java, "-jar", jar, "--format", "json", "--stdout", "--exit-zero-always"]
 
 
 def reader_pages(client, article, chart, comment):

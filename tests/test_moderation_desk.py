@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from comments import counts
 from comments.models import Comment, ModerationDecision, Status
 
 CHANGELIST = reverse("admin:comments_comment_changelist")
@@ -28,10 +29,12 @@ def undo_url(comment):
 
 @pytest.fixture
 def three_pending(article):
-    return [
+    pending = [
         Comment.objects.create(article=article, name=f"Reader {n}", email=f"r{n}@example.org", body=f"Pending {n}.")
         for n in range(3)
     ]
+    counts.recount(article)
+    return pending
 
 
 @pytest.mark.parametrize("status", [Status.APPROVED, Status.REJECTED, Status.SPAM])
@@ -326,6 +329,7 @@ def one_of_each(article):
     statuses = (Status.PENDING, Status.PENDING, Status.SPAM, Status.APPROVED)
     for n, status in enumerate(statuses):
         Comment.objects.create(article=article, name=f"R{n}", email=f"r{n}@example.org", body="x", status=status)
+    counts.recount(article)
 
 
 def test_the_queue_counts_every_status_at_its_top_each_a_link_to_its_list(moderator_client, one_of_each):

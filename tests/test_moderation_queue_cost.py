@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from comments import counts
 from comments.models import Comment, Status
 from comments.templatetags.comment_admin import queue_date_hierarchy
 
@@ -69,3 +70,34 @@ def test_the_queue_offers_the_dates_djangos_date_hierarchy_would(rf, moderator, 
     request.user = moderator
     changelist = admin.site._registry[Comment].get_changelist_instance(request)
     assert queue_date_hierarchy(changelist) == date_hierarchy(changelist)
+
+
+@pytest.fixture
+def more_than_a_page_waiting(article):
+    for n in range(60):
+        Comment.objects.create(article=article, name=f"Reader {n}", email=f"r{n}@example.org", body="Hi.")
+    counts.recount(article)
+
+
+# Pinned, not bounded: each of these is one small read whatever the number of
+# comments (the session and user, the moderator's permissions, the article
+# filter's choices, the kept counts read once for the counts line and the
+# badge, the page's count and its comments, and the date hierarchy's four
+# looks into the index), so any query added to every queue page, such as a
+# count of comments by status, shows here rather than at 112,000 waiting.
+QUEUE_QUERIES = 14
+
+
+def test_the_queue_page_runs_a_fixed_number_of_queries(
+    moderator_client, more_than_a_page_waiting, django_assert_num_queries
+):
+    moderator_client.get(CHANGELIST)
+    with django_assert_num_queries(QUEUE_QUERIES):
+        assert moderator_client.get(CHANGELIST).status_code == 200
+
+
+def test_the_queues_counts_and_badge_read_the_kept_counts_once(moderator_client, more_than_a_page_waiting):
+    page = moderator_client.get(CHANGELIST).content.decode()
+    kept = [sql for sql in queue_queries(moderator_client) if "comments_statuscount" in sql]
+    assert len(kept) == 1
+    assert 'data-pending-badge data-count="60"' in page and '<span data-status-count="pending">60</span>' in page

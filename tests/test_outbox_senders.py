@@ -50,30 +50,6 @@ def waiting_emails(article):
     ]
 
 
-@pytest.fixture
-def shared_database(waiting_emails, tmp_path):
-    """The suite's database as several connections share it in production.
-    PostgreSQL's already is. SQLite's is kept in memory, where a second
-    connection meets table locks that fail at once instead of waiting: here
-    every connection works on a file copy of it instead, as on a server."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    copy = tmp_path / "shared.sqlite3"
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM INTO %s", [str(copy)])
-    # Closing the in-memory database would destroy it: it is set aside, open.
-    in_memory, name = connection.connection, connection.settings_dict["NAME"]
-    connection.connection = None
-    connection.settings_dict["NAME"] = str(copy)
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        connection.connection = in_memory
-
-
 def keep_sending():
     """Passes as `send_outbox --loop` makes them, on a database connection of
     its own, until the outbox is empty."""

@@ -6,7 +6,8 @@ from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import MODERATE_PERMISSION, Comment, ModerationDecision
+from comments import counts
+from comments.models import MODERATE_PERMISSION, ModerationDecision, Status
 from comments.moderation import undo_deadline
 from comments.queue import LAST_DECISION
 
@@ -19,7 +20,8 @@ def pending_comments_badge(context):
     request = context.get("request")
     if request is None or not request.user.has_perm(MODERATE_PERMISSION):
         return {"count": None}
-    return {"count": Comment.objects.pending().count(), "queue_url": reverse("admin:comments_comment_changelist")}
+    counted = context.get("counted_by_status") or counts.by_status()
+    return {"count": counted[Status.PENDING], "queue_url": reverse("admin:comments_comment_changelist")}
 
 
 @register.inclusion_tag("comments/_undo_offer.html", takes_context=True)

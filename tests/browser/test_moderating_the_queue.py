@@ -11,17 +11,20 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from comments.counts import recount
 from comments.models import Comment, Status
 
 
 @pytest.fixture
 def pending_three(site, loaded_article):
-    return [
+    pending = [
         Comment.objects.create(
             article=loaded_article, name=f"Reader {n}", email=f"reader{n}@example.org", body=f"Question number {n}."
         )
         for n in (1, 2, 3)
     ]
+    recount(loaded_article)
+    return pending
 
 
 @pytest.fixture(autouse=True)
@@ -201,6 +204,7 @@ def test_moderator_sees_every_statuss_count_and_takes_a_comment_out_of_spam_in_o
         status=Status.SPAM,
         spam_reasons="Matches the blocklist: casino.",
     )
+    recount(loaded_article)
     page = admin_page(moderator)
     page.get_by_role("link", name="3 comments awaiting moderation").click()
     counts = page.get_by_role("navigation", name="Comments by status")

@@ -22,6 +22,7 @@ from pathlib import Path
 from subprocess import PIPE
 
 import pytest
+from certificates import throwaway_certificate
 from test_live_server import free_port, serve_command
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,17 +78,9 @@ def start_nginx(prefix, app_ports, *, http_port, https_port):
     the app servers on `app_ports`: only its ports, upstream servers, cache
     directory and access log change. Returns the process and a TLS context
     that trusts the certificate, once nginx answers."""
-    (prefix / "certs").mkdir(parents=True)
+    tls = throwaway_certificate(prefix / "certs")
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (prefix / "tmp" / name).mkdir(parents=True)
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"]
-        + ["-addext", "subjectAltName=DNS:localhost", "-keyout", prefix / "certs" / "privkey.pem"]
-        + ["-out", prefix / "certs" / "fullchain.pem"],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
     upstreams = "\n    ".join(f"server 127.0.0.1:{port};" for port in app_ports)
     site = (ROOT / "deploy" / "nginx.conf").read_text()
     site = replace_once(site, "listen 80;", f"listen 127.0.0.1:{http_port};")
@@ -104,7 +97,6 @@ def start_nginx(prefix, app_ports, *, http_port, https_port):
     process = subprocess.Popen(
         [binary, "-p", f"{prefix}/", "-c", "nginx.conf", "-g", "daemon off;"], start_new_session=True
     )
-    tls = ssl.create_default_context(cafile=prefix / "certs" / "fullchain.pem")
     wait_for(f"https://localhost:{https_port}/healthz", context=tls)
     return process, tls
 

@@ -63,7 +63,9 @@ def comment_permalink(request, pk):
     # Counted in the index of the article's threads alone.
     earlier = comment.article.comments.threads().earlier_than(thread)
     page = earlier.count() // settings.COMMENTS_PER_PAGE + 1
-    query = f"?page={page}" if page > 1 else ""
+    # The newest page is the article's bare address; pages are numbered from the oldest.
+    newer_pages = comment.article.thread_count > page * settings.COMMENTS_PER_PAGE
+    query = f"?page={page}" if newer_pages else ""
     return redirect(f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}")
 
 

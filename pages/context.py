@@ -14,10 +14,12 @@ WORDS_PER_MINUTE = 200
 
 class ThreadPaginator(Paginator):
     """A paginator that reads a page from its first key rather than past an
-    OFFSET of whole rows: it finds the last thread of the page before in the
-    index alone (never reading the rows before it), and reads on from there.
-    Its object list is ordered as comments are (created_at, pk); its count
-    is given, not counted."""
+    OFFSET of whole rows: it finds the thread just outside the page in the
+    index alone (never reading the rows beyond it), from whichever end of the
+    discussion is nearer, and reads on from there. The newest page, the one
+    readers land on, is read from the newest thread back, with no OFFSET at
+    all. Its object list is ordered as comments are (created_at, pk); its
+    count is given, not counted."""
 
     def __init__(self, threads, per_page, *, count):
         super().__init__(threads, per_page)
@@ -25,13 +27,23 @@ class ThreadPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
-        threads = self.object_list
-        if number > 1:
-            skipped = (number - 1) * self.per_page
-            last_before = next(iter(threads.only("created_at")[skipped - 1 : skipped]), None)
-            # None only if threads went away after the count was read.
-            threads = threads.later_than(last_before) if last_before else threads.none()
-        return self._get_page(threads.with_shown_replies()[: self.per_page], number, self)
+        before = (number - 1) * self.per_page
+        after = max(0, self.count - number * self.per_page)
+        if after < before:
+            threads = self._threads_from(self.object_list.reverse(), after, "earlier_than")
+            shown = list(threads.with_shown_replies()[: self.count - before - after])[::-1]
+        else:
+            shown = self._threads_from(self.object_list, before, "later_than").with_shown_replies()[: self.per_page]
+        return self._get_page(shown, number, self)
+
+    @staticmethod
+    def _threads_from(threads, skipped, beyond):
+        """`threads` past the first `skipped` of them, in their order."""
+        if not skipped:
+            return threads
+        last_skipped = next(iter(threads.only("created_at")[skipped - 1 : skipped]), None)
+        # None only if threads went away after the count was read.
+        return getattr(threads, beyond)(last_skipped) if last_skipped else threads.none()
 
 
 def comment_paginator(article):
@@ -47,7 +59,8 @@ def page_context(article, comment_page, *, sections=None, **personal):
     never from the request, so no header a client sends can change the bytes."""
     sections = list(article.sections.all() if sections is None else sections)
     words = sum(len(section.body.split()) for section in sections)
-    query = f"?page={comment_page.number}" if comment_page.number > 1 else ""
+    # The newest page is the bare address; an older one keeps its number as newer ones are added.
+    query = f"?page={comment_page.number}" if comment_page.has_next() else ""
     return {
         "site_name": settings.SITE_NAME,
         "article": article,

@@ -24,8 +24,8 @@ def render_article_page(
     - `sections` replace the published ones (an editor's draft preview;
       `article` may be an unsaved draft copy);
     - `banner`: a short text in a clearly marked preview banner;
-    - `pending_comment`: a comment shown in place, at the end of the last page
-      of comments, marked "Awaiting review";
+    - `pending_comment`: a comment shown in place, at the end of the newest
+      page of comments, marked "Awaiting review";
     - `message`: a status message that receives focus and is announced.
     """
     personal = {
@@ -36,7 +36,8 @@ def render_article_page(
     if sections is None and not personal and status == 200:
         return shared_response(request, article)
     paginator = comment_paginator(article)
-    number = paginator.num_pages if pending_comment is not None else request.GET.get("page")
-    context = page_context(article, paginator.get_page(number), sections=sections, **personal)
+    # The newest page, as readers land on it, unless an older one is named.
+    number = request.GET.get("page") if pending_comment is None else None
+    context = page_context(article, paginator.get_page(number or paginator.num_pages), sections=sections, **personal)
     context["personal"] = True
     return private(HttpResponse(render_page(context), status=status))

@@ -31,7 +31,7 @@ from django.http import (
     Http404,
     HttpResponse,
     HttpResponseNotModified,
-    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
 )
 
 from articles import versions
@@ -101,18 +101,21 @@ COMPRESSORS = {
 
 
 class NotCanonical(Exception):
-    """The query string names the first page explicitly: answer with the bare URL."""
+    """The query string names the newest page by its number: answer with the bare URL."""
 
 
-def requested_page(request):
-    """The comment page a request names: only a plain positive integer selects
-    one; other parameters (utm_*, fbclid, …) are ignored."""
+def requested_page(request, article):
+    """The comment page a request names: the newest without `page`; an older
+    one by a plain positive integer; other parameters (utm_*, fbclid, …) are
+    ignored. Pages are numbered from the oldest, so an older page keeps its
+    number while newer comments arrive."""
     values = request.GET.getlist("page")
+    newest = comment_paginator(article).num_pages
     if not values:
-        return 1
+        return newest
     if len(values) > 1 or not PAGE_NUMBER.fullmatch(values[0]):
         raise Http404("No such page of comments.")
-    if values[0] == "1":
+    if int(values[0]) == newest:
         raise NotCanonical
     return int(values[0])
 
@@ -214,7 +217,7 @@ def shared_or_none(request, article):
     """The shared page's response, or None where the view must answer instead
     (a redirect to the canonical URL, or a 404)."""
     try:
-        number = requested_page(request)
+        number = requested_page(request, article)
     except (NotCanonical, Http404):
         return None
     key = page_key(article, number)
@@ -224,9 +227,10 @@ def shared_or_none(request, article):
 
 def shared_response(request, article):
     try:
-        number = requested_page(request)
+        number = requested_page(request, article)
     except NotCanonical:
-        return HttpResponsePermanentRedirect(article.get_absolute_url())
+        # Not permanent: once a newer page begins, this number names an older page.
+        return HttpResponseRedirect(article.get_absolute_url())
     key = page_key(article, number)
     page = stored_page(article, number, key)
     if page is None:

@@ -324,16 +324,38 @@ def test_a_host_not_allowed_is_refused(client, article):
 # Page numbers
 
 
-def test_page_one_named_explicitly_redirects_to_the_bare_address(client, busy_article):
-    response = page(client, busy_article, "?page=1")
-    assert response.status_code == 301
+def test_the_bare_address_is_the_newest_page_of_comments(client, busy_article):
+    assert "Page 2 of 2" in text(page(client, busy_article))
+
+
+def test_the_newest_page_named_by_its_number_redirects_to_the_bare_address_for_now(client, busy_article):
+    response = page(client, busy_article, "?page=2")
+    # Not 301: once a newer page begins, ?page=2 names a page of its own.
+    assert response.status_code == 302
     assert response["Location"] == busy_article.get_absolute_url()
 
 
-def test_a_page_in_range_is_served(client, busy_article):
-    response = page(client, busy_article, "?page=2")
+def test_an_older_page_in_range_is_served(client, busy_article):
+    response = page(client, busy_article, "?page=1")
     assert response.status_code == 200
-    assert "Page 2 of 2" in text(response)
+    assert "Page 1 of 2" in text(response)
+
+
+@pytest.mark.parametrize(("query", "canonical"), [("", ""), ("?page=1", "?page=1")])
+def test_each_page_of_comments_names_its_own_canonical_address(client, busy_article, settings, query, canonical):
+    address = f"{settings.SITE_URL}{busy_article.get_absolute_url()}{canonical}"
+    assert f'<link rel="canonical" href="{address}">' in text(page(client, busy_article, query))
+
+
+def test_a_comment_approved_now_is_on_the_shared_page_at_the_bare_address(
+    client, busy_article, moderator, django_assert_num_queries
+):
+    page(client, busy_article)
+    comment = Comment.objects.create(article=busy_article, name="Pat", email="pat@example.org", body="Newest words.")
+    approve(comment, by=moderator)
+    assert "Newest words." in text(page(client, busy_article))
+    with django_assert_num_queries(0):
+        assert "Newest words." in text(page(client, busy_article))
 
 
 @pytest.mark.parametrize(
@@ -360,19 +382,19 @@ def test_anything_but_a_page_in_range_is_not_found(client, busy_article, query):
 def test_tracking_parameters_get_the_shared_bytes(client, busy_article):
     plain = page(client, busy_article).content
     assert page(client, busy_article, "?utm_source=news&utm_medium=email&fbclid=abc").content == plain
-    assert page(client, busy_article, "?page=2&gclid=x").content == page(client, busy_article, "?page=2").content
+    assert page(client, busy_article, "?page=1&gclid=x").content == page(client, busy_article, "?page=1").content
 
 
-def test_a_strange_page_number_after_a_change_never_takes_the_first_pages_place(
+def test_a_strange_page_number_after_a_change_never_takes_the_newest_pages_place(
     client, busy_article, pending_comment, moderator
 ):
     """The poisoning sequence: a change, then `?page=+3` (or the like) first."""
     approve(pending_comment, by=moderator)
-    for query in ("?page=+3", "?page=%203", "?page=-1", "?page=%D9%A3", "?page=99999999", "?page=2"):
+    for query in ("?page=+3", "?page=%203", "?page=-1", "?page=%D9%A3", "?page=99999999", "?page=2", "?page=1"):
         page(client, busy_article, query)
-    first = text(page(Client(), busy_article))
-    assert "Page 1 of 2" in first
-    assert "Reader 0<" in first
+    newest = text(page(Client(), busy_article))
+    assert "Page 2 of 2" in newest
+    assert "Waiting for review." in newest
 
 
 # The one renderer, for pages made for one person

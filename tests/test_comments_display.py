@@ -97,16 +97,37 @@ def many_comments(article):
     counts.recount(article)
 
 
-def test_fifty_comments_fill_a_page_and_the_rest_are_linked_without_javascript(client, article, many_comments):
+def test_the_article_shows_the_newest_page_of_comments_and_links_the_older_ones(client, article, many_comments):
     page = article_page(client, article)
-    assert "Comment number 50." in page and "Comment number 51." not in page
-    assert '<a class="pagination__link" href="?page=2#comments" rel="next">Later comments</a>' in page
-
-
-def test_second_page_shows_the_remaining_comments_and_links_back(client, article, many_comments):
-    page = article_page(client, article, page=2)
     assert "Comment number 51." in page and "Comment number 50." not in page
-    assert 'href="?page=1#comments" rel="prev"' in page
+    assert '<a class="pagination__link" href="?page=1#comments" rel="prev">Older comments</a>' in page
+    assert "Page 2 of 2" in page
+
+
+def test_an_older_page_shows_fifty_comments_oldest_first_and_links_to_the_newest_at_the_bare_address(
+    client, article, many_comments
+):
+    page = article_page(client, article, page=1)
+    assert page.index("Comment number 1.") < page.index("Comment number 50.")
+    assert "Comment number 51." not in page
+    newer = f'<a class="pagination__link" href="{article.get_absolute_url()}#comments" rel="next">Newer comments</a>'
+    assert newer in page
+
+
+def test_the_newest_pages_comments_keep_their_page_number_once_a_newer_page_begins(
+    client, article, many_comments, settings
+):
+    settings.COMMENTS_PER_PAGE = 17
+    before = article_page(client, article)
+    assert "Page 3 of 3" in before
+    for n in range(52, 70):
+        Comment.objects.create(
+            article=article, name="R", email="r@example.org", body=f"Comment number {n}.", status=Status.APPROVED
+        )
+    counts.recount(article)
+    after = article_page(client, article, page=3)
+    assert re.findall(r"Comment number \d+\.", after) == re.findall(r"Comment number \d+\.", before)
+    assert "Comment number 69." in article_page(client, article) and "Page 3 of 5" in after
 
 
 def test_a_nonsense_page_number_is_not_found(client, article, many_comments):
@@ -114,10 +135,16 @@ def test_a_nonsense_page_number_is_not_found(client, article, many_comments):
     assert response.status_code == 404
 
 
-def test_comment_permalink_leads_to_its_page_and_anchor(client, article, many_comments):
-    last = Comment.objects.get(body="Comment number 51.")
-    response = client.get(last.get_absolute_url())
-    assert response["Location"] == f"{article.get_absolute_url()}?page=2#comment-{last.pk}"
+def test_a_permalink_on_the_newest_page_leads_to_the_bare_address(client, article, many_comments):
+    newest = Comment.objects.get(body="Comment number 51.")
+    response = client.get(newest.get_absolute_url())
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-{newest.pk}"
+
+
+def test_a_permalink_on_an_older_page_leads_to_its_number_and_anchor(client, article, many_comments):
+    oldest = Comment.objects.get(body="Comment number 1.")
+    response = client.get(oldest.get_absolute_url())
+    assert response["Location"] == f"{article.get_absolute_url()}?page=1#comment-{oldest.pk}"
 
 
 def test_permalink_of_an_unapproved_comment_is_not_found(client, pending_comment):

@@ -39,7 +39,7 @@ def public_urls(article, dosing_chart):
     return [
         "/",
         article.get_absolute_url(),
-        article.get_absolute_url() + "?page=2",
+        article.get_absolute_url() + "?page=1",
         dosing_chart.get_absolute_url(),
         reverse("comments:feed"),
         comment.get_absolute_url(),

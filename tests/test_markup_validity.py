@@ -46,7 +46,7 @@ def reader_pages(client, article, chart, comment):
 
     return {
         "the article": lambda: client.get(article.get_absolute_url()),
-        "the article's second page of comments": lambda: client.get(article.get_absolute_url(), {"page": 2}),
+        "the article's older page of comments": lambda: client.get(article.get_absolute_url(), {"page": 1}),
         "the dosing chart": lambda: client.get(chart.get_absolute_url()),
         "the privacy notice": lambda: client.get(reverse("comments:privacy")),
         "a page that does not exist": lambda: client.get("/no-such-page/"),

@@ -68,8 +68,8 @@ def receipt(client, post_comment):
 
 PAGES = {
     "the article": lambda client, article, comment, post_comment: client.get(article.get_absolute_url()),
-    "the article's second page of comments": lambda client, article, comment, post_comment: client.get(
-        article.get_absolute_url(), {"page": 2}
+    "the article's older page of comments": lambda client, article, comment, post_comment: client.get(
+        article.get_absolute_url(), {"page": 1}
     ),
     "a comment's reply form": lambda client, article, comment, post_comment: client.get(
         reverse("comments:reply", args=[comment.pk])

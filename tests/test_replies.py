@@ -138,16 +138,22 @@ def three_threads(article, settings):
 
 
 def test_a_thread_is_never_split_across_comment_pages(client, article, three_threads):
-    first = page_of(client, article)
+    first = page_of(client, article, "?page=1")
     assert all(f"Reply {n} to P{p}." in first for n in range(3) for p in range(2))
-    second = page_of(client, article, "?page=2")
+    second = page_of(client, article)
     assert "Thread 2." in second and "Reply" not in re.sub(r"<footer>.*?</footer>", "", second)
 
 
 def test_a_replys_permalink_lands_on_its_parents_page(client, article, three_threads):
+    late = reply(three_threads[0], body="Late reply.")
+    response = client.get(late.get_absolute_url())
+    assert response["Location"] == f"{article.get_absolute_url()}?page=1#comment-{late.pk}"
+
+
+def test_a_reply_in_a_thread_on_the_newest_page_lands_on_the_bare_address(client, article, three_threads):
     late = reply(three_threads[2], body="Late reply.")
     response = client.get(late.get_absolute_url())
-    assert response["Location"] == f"{article.get_absolute_url()}?page=2#comment-{late.pk}"
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-{late.pk}"
 
 
 def test_rejecting_a_comment_keeps_the_replies_and_shows_it_as_removed(client, thread, moderator):

@@ -137,6 +137,8 @@ class Conflict:
 
 @dataclass
 class Merge:
+    """What merge() made: the revision it merged with, the content to save, and what stops saving it."""
+
     theirs: Revision
     content: dict
     conflicts: list = field(default_factory=list)
@@ -149,7 +151,7 @@ def _section_text(section):
 def merge(article, *, base, mine, choices, chosen_against=None):
     """Merge the posted page (`mine`, content) into the draft as it now stands,
     from the revision the page was loaded from (`base`, a Revision; None
-    when the page names none of this article's, and then nothing is merged).
+    when the page names none of this article's, and then the page replaces the draft).
 
     `choices` says, by conflict name, whose text stays: "mine" or "theirs".
     They were made against the revision `chosen_against` (a pk), and count

@@ -1,8 +1,9 @@
 // Who else has this article's editor open: the notice the page was rendered
 // with, asked again every few seconds while the page is open. Asking also
 // tells the server this page is still open. Without this script the notice
-// is as it was when the page loaded.
-(function () {
+// is as it was when the page loaded. The admin loads scripts in the head,
+// before the page this one looks for.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
 
   var notice = document.querySelector(".presence-notice[data-presence-url]");
@@ -43,4 +44,4 @@
   }
 
   setInterval(ask, Number(notice.dataset.pollSeconds) * 1000);
-})();
+});

@@ -81,8 +81,11 @@ def current_revision(article):
     """The revision the draft now equals, read under a lock (inside the
     caller's transaction) so that two saves cannot both pass a check against it."""
     draft_of(article)
-    locked = Draft.objects.select_for_update(of=("self",)).select_related("revision__created_by")
-    return locked.get(article=article).revision
+    # The revision is read after the lock, not joined to it: on PostgreSQL a
+    # lock that waited for another save sees that save's draft row but not
+    # the revision it made, which the query's snapshot predates.
+    locked = Draft.objects.select_for_update().filter(article=article)
+    return Revision.objects.select_related("created_by").get(pk=locked.values_list("revision_id", flat=True).get())
 
 
 def _fill_draft(draft, content):

@@ -260,7 +260,8 @@ class Draft(models.Model):
         on_delete=models.PROTECT,
         null=True,
         related_name="+",
-        help_text="The revision this draft's content equals: a save based on another one is refused.",
+        help_text="The revision this draft's content equals: a save based on another one is merged with it "
+        "(articles.drafts.merge).",
     )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

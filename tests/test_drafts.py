@@ -538,6 +538,18 @@ def test_a_number_another_save_took_meanwhile_is_not_given_twice(three_sections,
     assert (taken.number, revision.number) == (2, 3)
 
 
+def test_the_comparison_and_a_revisions_page_name_revisions_by_their_number(editor_client, three_sections):
+    article = three_sections
+    first = drafts.live_revision(article)
+    editor_client.post(change_url(article), form_data(article, summary="Changed."))
+    second = article.revisions.first()
+    compare = reverse("admin:articles_article_compare", args=[article.pk]) + f"?a={first.pk}&b={second.pk}"
+    page = editor_client.get(compare).content.decode()
+    assert ">revision 1</a>" in page and ">revision 2</a>" in page
+    page = editor_client.get(reverse("admin:articles_article_revision", args=[article.pk, second.pk])).content.decode()
+    assert "<p>Revision 2:" in page
+
+
 def test_restoring_names_the_revision_by_its_number(editor_client, three_sections):
     article = three_sections
     first = drafts.live_revision(article)

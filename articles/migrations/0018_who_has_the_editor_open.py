@@ -6,24 +6,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0017_revision_numbers_per_article'),
+        ("articles", "0017_revision_numbers_per_article"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="draft",
+            name="revision",
+            field=models.ForeignKey(
+                help_text="The revision this draft's content equals: a save based on another one is merged with it "
+                "(articles.drafts.merge).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="articles.revision",
+            ),
+        ),
         migrations.CreateModel(
-            name='DraftPresence',
+            name="DraftPresence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateTimeField(help_text='When they opened the editor, or came back to it after it stopped counting.')),
-                ('seen_at', models.DateTimeField(help_text='When their page last loaded or asked who else is there (every PRESENCE_POLL_SECONDS while open); it stops counting PRESENCE_SECONDS later, so a closed tab drops off on its own.')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "since",
+                    models.DateTimeField(
+                        help_text="When they opened the editor, or came back to it after it stopped counting."
+                    ),
+                ),
+                (
+                    "seen_at",
+                    models.DateTimeField(
+                        help_text="When their page last loaded or asked who else is there (every PRESENCE_POLL_SECONDS while open); it stops counting PRESENCE_SECONDS later, so a closed tab drops off on its own."
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="articles.article"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('article', 'user'), name='draft_presence_one_per_user')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("article", "user"), name="draft_presence_one_per_user")
+                ],
             },
         ),
     ]

@@ -10,21 +10,24 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 
+from web.responses import private
 from web.shortcuts import primary_key_or_404
 
-from . import compare, drafts, previews, reviews, versions
+from . import compare, drafts, presence, previews, reviews, versions
 from .forms import PublishForm, ReviewForm
 from .markup import SUPPORTED_MARKDOWN
-from .models import Article, DraftSection, Review, Revision, normalise_newlines
+from .models import PRESENCE_POLL_SECONDS, Article, DraftSection, Review, Revision, normalise_newlines
 
 MOVES = {"up": {"step": -1}, "down": {"step": +1}}
+# The name of the choice, mine or theirs, made for each conflict (drafts.Conflict).
+MERGE_CHOICE = "merge-"
 WHEN = "j M Y, H:i"
 
 
@@ -119,6 +122,26 @@ class ReviewActions:
 
 
 class SectionFormSet(CustomInlineFormSet):
+    """The draft's sections as posted; when another save came in since the
+    page was loaded, merged with it (drafts.merge), refused only on a conflict."""
+
+    merged = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Sections another editor deleted since the page was loaded come in as
+        # rows of their own, named by anchor, for the merge to weigh.
+        self.vanished = set()
+        if self.is_bound and self.instance.pk:
+            existing = {str(pk) for pk in self.get_queryset().values_list("pk", flat=True)}
+            ids = (self.data.get(f"{self.prefix}-{index}-id") for index in range(self.total_form_count()))
+            self.vanished = {index for index, pk in enumerate(ids) if pk and pk not in existing}
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if index in self.vanished:
+            form.fields["id"] = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def clean(self):
         super().clean()
         anchors = [
@@ -128,6 +151,53 @@ class SectionFormSet(CustomInlineFormSet):
         ]
         if len(set(anchors)) != len(anchors):
             raise ValidationError("Two sections have the same anchor; give each its own, or leave it empty.")
+        if self.instance.pk and not any(form.errors for form in self.forms):
+            self._merge()
+
+    def _merge(self):
+        base = self.data.get("base_revision", "")
+        if base == str(drafts.current_revision(self.instance).pk):
+            return
+        choices = {
+            name.removeprefix(MERGE_CHOICE): value
+            for name, value in self.data.items()
+            if name.startswith(MERGE_CHOICE) and value in ("mine", "theirs")
+        }
+        base = self.instance.revisions.filter(pk=base).first() if base.isdigit() else None
+        self.merged = drafts.merge(
+            self.instance,
+            base=base,
+            mine=self._posted(base.content if base else None),
+            choices=choices,
+            chosen_against=self.data.get("merge_against"),
+        )
+        if self.merged.conflicts:
+            raise ValidationError("Another editor changed the same text after you opened this page: see above.")
+
+    def _posted(self, base):
+        """The page as posted, in the shape of a revision's content."""
+        base_keys = {section["anchor"]: section["key"] for section in base["sections"]} if base else {}
+        rows = []
+        for index, form in enumerate(self.forms):
+            data = form.cleaned_data
+            if not data or data.get("DELETE") or (form.instance.pk is None and not form.has_changed()):
+                continue
+            key = str(form.instance.key)
+            if index in self.vanished:
+                if data.get("anchor") not in base_keys:
+                    continue
+                key = base_keys[data["anchor"]]
+            section = {
+                "key": key,
+                "heading": data["heading"],
+                "anchor": data.get("anchor") or "",
+                "body": normalise_newlines(data["body"]),
+            }
+            rows.append(((data.get("position") or 0, form.instance.pk is None, index), section))
+        return {
+            "article": {name: getattr(self.instance, name) for name in drafts.ARTICLE_FIELDS},
+            "sections": [section for _, section in sorted(rows, key=lambda row: row[0])],
+        }
 
 
 class SectionInline(SortableStackedInline):
@@ -167,25 +237,11 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.stale = None
         if self.instance.pk and not self.is_bound:
             self.initial["base_revision"] = self.instance.draft.revision_id
 
     def clean_disclaimer(self):
         return normalise_newlines(self.cleaned_data["disclaimer"])
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            current = drafts.current_revision(self.instance)
-            if current.pk != cleaned.get("base_revision"):
-                # Shown with a link to the difference (change_form.html). Saving
-                # again from this page replaces that change, knowingly.
-                self.stale = {"base": cleaned.get("base_revision"), "current": current}
-                self.data = self.data.copy()
-                self.data["base_revision"] = current.pk
-                raise ValidationError("The draft changed after you opened it: see the notice above.")
-        return cleaned
 
 
 @admin.register(Article)
@@ -205,7 +261,7 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
 
     class Media:
         css = {"all": ("css/editing.css",)}
-        js = ("js/editing.js",)
+        js = ("js/editing.js", "js/presence.js")
 
     @admin.display(description="Draft")
     def draft_state(self, article):
@@ -256,6 +312,13 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
                 request.section_move = (section_form.instance, direction, moved)
 
     def save_related(self, request, form, formsets, change):
+        merged = next((formset.merged for formset in formsets if isinstance(formset, SectionFormSet)), None)
+        if merged:
+            drafts.save_merged(form.instance, merged, by=request.user)
+            # The history entry the admin writes reads what the formsets saved: nothing, row by row.
+            for formset in formsets:
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
         super().save_related(request, form, formsets, change)
         drafts.record(form.instance, by=request.user)
 
@@ -293,9 +356,14 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
         return self._after_save(request, obj)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        adminform = context.get("adminform")
+        formsets = [inline.formset for inline in context.get("inline_admin_formsets", ())]
+        merged = next((formset.merged for formset in formsets if isinstance(formset, SectionFormSet)), None)
+        if obj is not None and obj.pk:
+            presence.arrived(obj, user=request.user)
+            context.update(present=presence.others(obj, user=request.user), presence_poll_seconds=PRESENCE_POLL_SECONDS)
         context.update(
-            stale=adminform.form.stale if adminform else None,
+            merged=merged if merged and merged.conflicts else None,
+            merge_choice=MERGE_CHOICE,
             can_publish=request.user.has_perm("articles.publish_article"),
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -307,6 +375,7 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
         return [
             view("preview-section/", self.preview_section_view, "preview_section"),
             view("<int:object_id>/publish/", self.publish_view, "publish"),
+            view("<int:object_id>/presence/", self.presence_view, "presence"),
             view("<int:object_id>/discard/", self.discard_view, "discard"),
             view("<int:object_id>/revisions/", self.revisions_view, "revisions"),
             view("<int:object_id>/revisions/compare/", self.compare_view, "compare"),
@@ -377,6 +446,14 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
             comparison=compare.compare(live.content, drafts.draft_content(draft)),
         )
 
+    def presence_view(self, request, object_id):
+        """The editor page's poll: it is still open; who else has it open."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, object_id)
+        presence.arrived(article, user=request.user)
+        return private(JsonResponse({"others": presence.others(article, user=request.user)}))
+
     def revisions_view(self, request, object_id):
         article = self._article(request, object_id)
         draft = drafts.draft_of(article)
@@ -435,7 +512,7 @@ class ArticleAdmin(ReviewActions, SortableAdminBase, admin.ModelAdmin):
             request,
             "revision.html",
             article,
-            title=f"Revision {revision.pk}",
+            title=f"Revision {revision.number}",
             revision=revision,
             current=current,
             comparison=compare.compare(revision.content, current.content),

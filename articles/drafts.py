@@ -4,11 +4,20 @@ The published article is `Article` and its `Section`s, the only rows the
 article page reads. The draft is `Draft` (the article's own fields) and its
 `DraftSection`s, the rows the admin edits. Every change to the draft, and
 every publish, keeps a `Revision`: the whole article as JSON. The draft
-points at the revision its content equals, so a save based on any other
-revision is a save over someone else's change, and is refused.
+points at the revision its content equals.
+
+Two editors at once: a save based on an older revision than the draft's is
+merged (`merge()`), three ways: the revision the editor's page was loaded
+from (base), the draft as it now stands (theirs) and the posted page (mine).
+What only one side changed is kept; only a field or section both changed
+differently is a conflict, refused until the editor chooses whose text
+stays. Order: the sections keep the order of whichever side moved some
+(mine when both did), and a section only one side has is placed after the
+one it follows on that side.
 """
 
 import uuid
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -72,27 +81,40 @@ def current_revision(article):
     """The revision the draft now equals, read under a lock (inside the
     caller's transaction) so that two saves cannot both pass a check against it."""
     draft_of(article)
-    locked = Draft.objects.select_for_update(of=("self",)).select_related("revision__created_by")
-    return locked.get(article=article).revision
+    # The revision is read after the lock, not joined to it: on PostgreSQL a
+    # lock that waited for another save sees that save's draft row but not
+    # the revision it made, which the query's snapshot predates.
+    locked = Draft.objects.select_for_update().filter(article=article)
+    return Revision.objects.select_related("created_by").get(pk=locked.values_list("revision_id", flat=True).get())
 
 
 def _fill_draft(draft, content):
-    """Make the draft say exactly what `content` says: its fields, its sections, their order."""
+    """Make the draft say exactly what `content` says: its fields, its sections, their order.
+
+    Sections are matched by key and keep their rows, so a page another editor
+    has open still names them."""
     fields = content["article"]
     for name in ARTICLE_FIELDS:
         setattr(draft, name, fields[name])
     draft.save()
-    DraftSection.objects.filter(article_id=draft.article_id).delete()
-    DraftSection.objects.bulk_create(
-        DraftSection(
-            article_id=draft.article_id,
-            key=uuid.UUID(data["key"]),
-            position=number * POSITION_STEP,
-            body_html=_rendered(data["body"]),
-            **{name: data[name] for name in SECTION_FIELDS},
-        )
-        for number, data in enumerate(content["sections"], start=1)
-    )
+    rows = DraftSection.objects.filter(article_id=draft.article_id)
+    existing = {section.key: section for section in rows}
+    wanted = [uuid.UUID(data["key"]) for data in content["sections"]]
+    rows.exclude(key__in=wanted).delete()
+    changed, added = [], []
+    for number, (key, data) in enumerate(zip(wanted, content["sections"], strict=True), start=1):
+        section = existing.get(key) or DraftSection(article_id=draft.article_id, key=key)
+        section.position = number * POSITION_STEP
+        section.body_html = _rendered(data["body"])
+        for name in SECTION_FIELDS:
+            setattr(section, name, data[name])
+        (changed if section.pk else added).append(section)
+    DraftSection.objects.bulk_update(changed, ("position", "body_html", *SECTION_FIELDS))
+    DraftSection.objects.bulk_create(added)
+    # A section added on the page without an anchor gets one made from its heading, as save() does.
+    for section in added + changed:
+        if not section.anchor:
+            DraftSection.objects.filter(pk=section.pk).update(anchor=section._free_anchor())
 
 
 def _rendered(body):
@@ -103,6 +125,100 @@ def _rendered(body):
         return render_markdown(body)
     except MarkupRefused:
         return ""
+
+
+@dataclass
+class Conflict:
+    """A field or section both editors changed, each differently: `theirs` and
+    `mine` are its text on each side, None where that side deleted it."""
+
+    name: str
+    label: str
+    theirs: str | None
+    mine: str | None
+
+
+@dataclass
+class Merge:
+    """What merge() made: the revision it merged with, the content to save, and what stops saving it."""
+
+    theirs: Revision
+    content: dict
+    conflicts: list = field(default_factory=list)
+
+
+def _section_text(section):
+    return None if section is None else f"{section['heading']}\n\n{section['body']}"
+
+
+def merge(article, *, base, mine, choices, chosen_against=None):
+    """Merge the posted page (`mine`, content) into the draft as it now stands,
+    from the revision the page was loaded from (`base`, a Revision; None
+    when the page names none of this article's, and then the page replaces the draft).
+
+    `choices` says, by conflict name, whose text stays: "mine" or "theirs".
+    They were made against the revision `chosen_against` (a pk), and count
+    only while the draft still equals it. A conflict without a choice is
+    listed in the result, whose content then keeps theirs there. Call it
+    inside the transaction that saves: it locks the draft.
+    """
+    theirs = current_revision(article)
+    if str(chosen_against) != str(theirs.pk):
+        choices = {}
+    old, new = (base or theirs).content, theirs.content
+    result = Merge(theirs=theirs, content={"article": {}, "sections": []})
+
+    def pick(name, label, b, t, m, text=str):
+        if m in (b, t):
+            return t
+        if t == b:
+            return m
+        if name not in choices:
+            result.conflicts.append(Conflict(name, label, text(t), text(m)))
+            return t
+        return m if choices[name] == "mine" else t
+
+    for name in ARTICLE_FIELDS:
+        label = str(Article._meta.get_field(name).verbose_name).capitalize()
+        result.content["article"][name] = pick(
+            name, label, old["article"][name], new["article"][name], mine["article"][name]
+        )
+
+    sides = [{s["key"]: s for s in content["sections"]} for content in (old, new, mine)]
+    kept = {}
+    for key in {key for side in sides for key in side}:
+        b, t, m = (side.get(key) for side in sides)
+        if b is None:  # added on one side
+            kept[key] = m or t
+            continue
+        label = (m or t or b)["heading"]
+        kept[key] = pick(key, f"Section “{label}”", b, t, m, text=_section_text)
+    result.content["sections"] = [kept[key] for key in _merged_order(old, new, mine) if kept.get(key)]
+    return result
+
+
+def _merged_order(old, new, mine):
+    """Mine's order if the page moved a section, else theirs; then each
+    section only the other side has, after the one it follows there."""
+    old_keys, new_keys, mine_keys = ([s["key"] for s in c["sections"]] for c in (old, new, mine))
+    both = set(old_keys) & set(mine_keys)
+    moved = [k for k in mine_keys if k in both] != [k for k in old_keys if k in both]
+    first, second = (mine_keys, new_keys) if moved else (new_keys, mine_keys)
+    order = list(first)
+    for index, key in enumerate(second):
+        if key in order:
+            continue
+        before = next((k for k in reversed(second[:index]) if k in order), None)
+        order.insert(order.index(before) + 1 if before else 0, key)
+    return order
+
+
+@transaction.atomic
+def save_merged(article, merged, *, by):
+    """Write a merge() without conflicts into the draft and keep it as a revision."""
+    _fill_draft(draft_of(article), merged.content)
+    who = merged.theirs.created_by or "someone"
+    return record(article, by=by, note=f"Saved over revision {merged.theirs.number} by {who}, keeping both changes.")
 
 
 def renumber(article):
@@ -234,7 +350,7 @@ def discard_draft(article, *, by):
 def restore(revision, *, by):
     """Put an earlier revision's whole content into the draft (not on the site)."""
     _fill_draft(draft_of(revision.article), revision.content)
-    return record(revision.article, by=by, note=f"Restored revision {revision.pk} into the draft.")
+    return record(revision.article, by=by, note=f"Restored revision {revision.number} into the draft.")
 
 
 @transaction.atomic
@@ -263,4 +379,4 @@ def restore_section(revision, key, *, by):
     else:
         section.anchor = old["anchor"] or section._free_anchor()
         DraftSection.objects.bulk_create([section])
-    return record(article, by=by, note=f"Restored “{old['heading']}” from revision {revision.pk} into the draft.")
+    return record(article, by=by, note=f"Restored “{old['heading']}” from revision {revision.number} into the draft.")

@@ -1,9 +1,10 @@
 import re
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -29,6 +30,11 @@ RESERVED_ANCHORS = frozenset(
 )
 FIRST_SENTENCE = re.compile(r".*?[.!?](?=\s|$)|.*", re.DOTALL)
 RESERVED_ANCHOR_PREFIXES = ("comment-", "id_", "div_id_", "error_", "hint_id_")
+NUMBERING_ATTEMPTS = 5
+# An open editor page says it is still there this often; one that has not for
+# PRESENCE_SECONDS (a closed tab, a sleeping laptop) no longer counts.
+PRESENCE_POLL_SECONDS = 30
+PRESENCE_SECONDS = 90
 
 
 def is_reserved_anchor(anchor):
@@ -254,7 +260,8 @@ class Draft(models.Model):
         on_delete=models.PROTECT,
         null=True,
         related_name="+",
-        help_text="The revision this draft's content equals: a save based on another one is refused.",
+        help_text="The revision this draft's content equals: a save based on another one is merged with it "
+        "(articles.drafts.merge).",
     )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -278,6 +285,32 @@ class Draft(models.Model):
         return self.changed_since is not None
 
 
+class DraftPresenceQuerySet(models.QuerySet):
+    def current(self):
+        """Pages still open: seen within PRESENCE_SECONDS."""
+        return self.filter(seen_at__gte=timezone.now() - timedelta(seconds=PRESENCE_SECONDS))
+
+
+class DraftPresence(models.Model):
+    """Someone has an article's editor open; the others editing it are told (articles.presence)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField(help_text="When they opened the editor, or came back to it after it stopped counting.")
+    seen_at = models.DateTimeField(
+        help_text="When their page last loaded or asked who else is there (every PRESENCE_POLL_SECONDS while "
+        "open); it stops counting PRESENCE_SECONDS later, so a closed tab drops off on its own."
+    )
+
+    objects = DraftPresenceQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("article", "user"), name="draft_presence_one_per_user")]
+
+    def __str__(self):
+        return f"{self.user} in the editor of {self.article_id} since {self.since:%H:%M}"
+
+
 class RevisionQuerySet(models.QuerySet):
     def publications(self):
         return self.filter(published_at__isnull=False)
@@ -287,6 +320,11 @@ class Revision(models.Model):
     """The whole article at one moment: every draft save and every publish keeps one."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(
+        editable=False,
+        help_text="Counts the article's revisions from 1: how the admin names one. Given on the first save, "
+        "one past the article's highest; unique within the article.",
+    )
     content = models.JSONField(
         help_text="The article's fields and its sections in order, as articles.drafts writes them."
     )
@@ -302,9 +340,25 @@ class Revision(models.Model):
     class Meta:
         ordering = ("-created_at", "-pk")
         indexes = [models.Index(fields=("article", "-created_at"), name="revision_article_recent")]
+        constraints = [models.UniqueConstraint(fields=("article", "number"), name="revision_number_unique_in_article")]
 
     def __str__(self):
-        return f"Revision {self.pk} of {self.content['article']['title']}"
+        return f"Revision {self.number} of {self.content['article']['title']}"
+
+    def save(self, *args, **kwargs):
+        if self.number is not None:
+            return super().save(*args, **kwargs)
+        # Two saves at once may read the same highest number: the constraint
+        # refuses the second, which takes the next one.
+        for attempt in range(NUMBERING_ATTEMPTS):
+            highest = Revision.objects.filter(article_id=self.article_id).aggregate(n=models.Max("number"))["n"]
+            self.number = (highest or 0) + 1
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                if attempt == NUMBERING_ATTEMPTS - 1:
+                    raise
 
     def get_absolute_url(self):
         return reverse("admin:articles_article_revision", args=[self.article_id, self.pk])

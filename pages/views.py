@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_safe
 
 from articles import previews, versions
@@ -73,4 +75,11 @@ def draft_preview(request, object_id):
         raise PermissionDenied
     article = get_object_or_404(Article, pk=primary_key_or_404(object_id))
     copy, sections = previews.draft_article(article)
-    return render_article_page(request, copy, sections=sections, banner=DRAFT_BANNER)
+    # The way back, and on: Publish only for someone who may publish.
+    links = [("Back to the editor", reverse("admin:articles_article_change", args=[article.pk]))]
+    if request.user.has_perm("articles.publish_article"):
+        links.append(("Publish…", reverse("admin:articles_article_publish", args=[article.pk])))
+    banner = format_html(
+        "{} {}", DRAFT_BANNER, format_html_join(" ", '<a href="{}">{}</a>', ((url, text) for text, url in links))
+    )
+    return render_article_page(request, copy, sections=sections, banner=banner)

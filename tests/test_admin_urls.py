@@ -44,7 +44,8 @@ def objects(section, pending_comment, moderator, superuser, article):
 def _editing_paths(article):
     """The article's draft pages, with revision numbers at their extremes."""
     paths = [
-        reverse(f"admin:articles_article_{view}", args=[article.pk]) for view in ("revisions", "publish", "discard")
+        reverse(f"admin:articles_article_{view}", args=[article.pk])
+        for view in ("revisions", "publish", "discard", "presence")
     ]
     paths.append(reverse("article_draft_preview", args=[article.pk]))
     compare = reverse("admin:articles_article_compare", args=[article.pk])

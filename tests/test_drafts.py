@@ -8,6 +8,7 @@ from article_form import PREFIX, form_data
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 
@@ -256,30 +257,134 @@ def test_a_new_article_is_not_shown_to_readers_until_it_is_published(editor_clie
 # Two editors at once
 
 
-def test_a_save_based_on_an_older_draft_is_refused_with_who_and_when(client, editor, django_user_model, three_sections):
+@pytest.fixture
+def other_client(django_user_model):
+    """A second editor, Sam, saving while the editor's page is open."""
+    sam = django_user_model.objects.create_user("sam", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(sam)
+    return client
+
+
+def body_field(article, heading):
+    return f"{PREFIX}-{row_index(article, heading)}-body"
+
+
+def test_a_save_keeps_another_editors_change_to_a_different_section(editor_client, other_client, three_sections):
     article = three_sections
-    stale_form = form_data(article, summary="Mine.")
-    other = django_user_model.objects.create_user("other", is_staff=True, is_superuser=True)
-    client.force_login(other)
-    client.post(change_url(article), form_data(article, summary="Theirs."))
-    client.force_login(editor)
-    response = client.post(change_url(article), stale_form)
+    mine = form_data(article, **{body_field(article, "One"): "Mine."})
+    other_client.post(change_url(article), form_data(article, **{body_field(article, "Three"): "Theirs."}))
+    assert editor_client.post(change_url(article), mine).status_code == 302
+    assert draft_row(article, "One").body == "Mine."
+    assert draft_row(article, "Three").body == "Theirs."
+
+
+def test_a_save_keeps_another_editors_change_to_a_different_field(editor_client, other_client, three_sections):
+    article = three_sections
+    mine = form_data(article, title="My title")
+    other_client.post(change_url(article), form_data(article, summary="Their summary."))
+    assert editor_client.post(change_url(article), mine).status_code == 302
+    draft = Draft.objects.get(article=article)
+    assert (draft.title, draft.summary) == ("My title", "Their summary.")
+
+
+def test_a_section_both_changed_is_refused_showing_their_text_with_who_and_when(
+    editor_client, other_client, three_sections
+):
+    article = three_sections
+    mine = form_data(article, **{body_field(article, "Two"): "Mine."})
+    other_client.post(change_url(article), form_data(article, **{body_field(article, "Two"): "Theirs."}))
+    response = editor_client.post(change_url(article), mine)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "the draft was changed by other at" in page
-    assert Draft.objects.get(article=article).summary == "Theirs."
-    theirs = article.revisions.first()
-    assert f"?a={stale_form['base_revision']}&amp;b={theirs.pk}" in page
+    assert "Not saved:</strong> sam saved the draft at" in page
+    assert "Theirs." in page and "Mine." in page
+    assert draft_row(article, "Two").body == "Theirs."
 
 
-def test_saving_again_after_a_refusal_replaces_the_other_change_knowingly(editor_client, three_sections):
+def test_choosing_mine_replaces_their_text_there_and_keeps_their_other_changes(
+    editor_client, other_client, three_sections
+):
     article = three_sections
-    stale_form = form_data(article, summary="Mine.")
-    editor_client.post(change_url(article), form_data(article, summary="Theirs."))
-    refused = editor_client.post(change_url(article), stale_form)
-    again = dict(stale_form, base_revision=refused.context["adminform"].form.data["base_revision"])
+    mine = form_data(article, **{body_field(article, "Two"): "Mine."})
+    other_client.post(
+        change_url(article),
+        form_data(article, **{body_field(article, "Two"): "Theirs.", body_field(article, "Three"): "Theirs too."}),
+    )
+    refused = editor_client.post(change_url(article), mine)
+    merged = refused.context["merged"]
+    key = str(draft_row(article, "Two").key)
+    again = dict(mine, merge_against=merged.theirs.pk, **{f"merge-{key}": "mine"})
     assert editor_client.post(change_url(article), again).status_code == 302
-    assert Draft.objects.get(article=article).summary == "Mine."
+    assert draft_row(article, "Two").body == "Mine."
+    assert draft_row(article, "Three").body == "Theirs too."
+
+
+def test_choosing_theirs_keeps_their_text(editor_client, other_client, three_sections):
+    article = three_sections
+    mine = form_data(article, summary="Mine.")
+    other_client.post(change_url(article), form_data(article, summary="Theirs."))
+    refused = editor_client.post(change_url(article), mine)
+    again = dict(mine, merge_against=refused.context["merged"].theirs.pk, **{"merge-summary": "theirs"})
+    assert editor_client.post(change_url(article), again).status_code == 302
+    assert Draft.objects.get(article=article).summary == "Theirs."
+
+
+def test_a_choice_made_against_an_older_save_is_asked_again(editor_client, other_client, three_sections):
+    article = three_sections
+    mine = form_data(article, summary="Mine.")
+    other_client.post(change_url(article), form_data(article, summary="Theirs."))
+    refused = editor_client.post(change_url(article), mine)
+    other_client.post(change_url(article), form_data(article, summary="Theirs again."))
+    again = dict(mine, merge_against=refused.context["merged"].theirs.pk, **{"merge-summary": "mine"})
+    assert editor_client.post(change_url(article), again).status_code == 200
+    assert Draft.objects.get(article=article).summary == "Theirs again."
+
+
+def test_sections_added_and_deleted_on_either_side_merge(editor_client, other_client, three_sections):
+    article = three_sections
+    rows = list(DraftSection.objects.filter(article=article))
+    mine = form_data(article, sections=rows + [DraftSection(heading="Mine new", body="Added by me.", position=25)])
+    other_client.post(change_url(article), form_data(article, **{f"{PREFIX}-{row_index(article, 'One')}-DELETE": "on"}))
+    assert editor_client.post(change_url(article), mine).status_code == 302
+    assert draft_headings(article) == ["Two", "Mine new", "Three"]
+
+
+def test_a_section_they_deleted_and_i_changed_is_a_conflict(editor_client, other_client, three_sections):
+    article = three_sections
+    mine = form_data(article, **{body_field(article, "One"): "Mine."})
+    other_client.post(change_url(article), form_data(article, **{f"{PREFIX}-{row_index(article, 'One')}-DELETE": "on"}))
+    response = editor_client.post(change_url(article), mine)
+    assert response.status_code == 200
+    assert "They deleted it." in response.content.decode()
+
+
+def test_their_reordering_stays_when_i_only_edit_text(editor_client, other_client, three_sections):
+    article = three_sections
+    mine = form_data(article, **{body_field(article, "Two"): "Mine."})
+    other_client.post(change_url(article), form_data(article, _move=f"{PREFIX}-{row_index(article, 'Three')}:up"))
+    assert editor_client.post(change_url(article), mine).status_code == 302
+    assert draft_headings(article) == ["One", "Three", "Two"]
+    assert draft_row(article, "Two").body == "Mine."
+
+
+def test_my_reordering_applies_to_the_sections_we_both_have(editor_client, other_client, three_sections):
+    article = three_sections
+    mine = form_data(article, **{f"{PREFIX}-{row_index(article, 'One')}-position": 99})
+    other_client.post(change_url(article), form_data(article, _move=f"{PREFIX}-{row_index(article, 'Three')}:up"))
+    assert editor_client.post(change_url(article), mine).status_code == 302
+    assert draft_headings(article) == ["Two", "Three", "One"]
+
+
+def test_a_merged_save_is_kept_as_a_revision_naming_the_one_it_was_merged_with(
+    editor_client, other_client, three_sections
+):
+    article = three_sections
+    mine = form_data(article, title="My title")
+    other_client.post(change_url(article), form_data(article, summary="Their summary."))
+    theirs = article.revisions.first()
+    editor_client.post(change_url(article), mine)
+    assert article.revisions.first().note == f"Saved over revision {theirs.number} by sam, keeping both changes."
 
 
 # Publish and discard
@@ -435,7 +540,48 @@ def test_the_revisions_page_lists_every_revision(editor_client, three_sections):
     editor_client.post(change_url(article), form_data(article, summary="Changed."))
     page = editor_client.get(reverse("admin:articles_article_revisions", args=[article.pk])).content.decode()
     for revision in Revision.objects.filter(article=article):
-        assert f"Revision {revision.pk}" in page
+        assert f"Revision {revision.number}</a>" in page
+
+
+def test_each_articles_revisions_are_numbered_from_one(editor_client, three_sections):
+    article = three_sections
+    other = Article.objects.create(title="Other", slug="other", summary="S.", disclaimer="D.")
+    drafts.draft_of(other)
+    for summary in ("Changed.", "Changed again."):
+        editor_client.post(change_url(article), form_data(article, summary=summary))
+    assert list(article.revisions.order_by("pk").values_list("number", flat=True)) == [1, 2, 3]
+    assert list(other.revisions.values_list("number", flat=True)) == [1]
+
+
+def test_a_number_another_save_took_meanwhile_is_not_given_twice(three_sections, monkeypatch):
+    article = three_sections
+    taken = Revision.objects.create(article=article, content={}, number=2)
+    highest = iter([{"n": 1}])
+    aggregate = QuerySet.aggregate
+    # The first look at the highest number is as it was before the other save.
+    monkeypatch.setattr(QuerySet, "aggregate", lambda qs, **kw: next(highest, None) or aggregate(qs, **kw))
+    revision = Revision.objects.create(article=article, content={})
+    assert (taken.number, revision.number) == (2, 3)
+
+
+def test_the_comparison_and_a_revisions_page_name_revisions_by_their_number(editor_client, three_sections):
+    article = three_sections
+    first = drafts.live_revision(article)
+    editor_client.post(change_url(article), form_data(article, summary="Changed."))
+    second = article.revisions.first()
+    compare = reverse("admin:articles_article_compare", args=[article.pk]) + f"?a={first.pk}&b={second.pk}"
+    page = editor_client.get(compare).content.decode()
+    assert ">revision 1</a>" in page and ">revision 2</a>" in page
+    page = editor_client.get(reverse("admin:articles_article_revision", args=[article.pk, second.pk])).content.decode()
+    assert "<p>Revision 2:" in page
+
+
+def test_restoring_names_the_revision_by_its_number(editor_client, three_sections):
+    article = three_sections
+    first = drafts.live_revision(article)
+    editor_client.post(change_url(article), form_data(article, summary="Changed."))
+    response = editor_client.post(reverse("admin:articles_article_revision", args=[article.pk, first.pk]), follow=True)
+    assert "Restored revision 1 into the draft." in response.content.decode()
 
 
 def test_restoring_a_section_the_revision_does_not_have_is_not_found(editor_client, three_sections):
@@ -522,6 +668,7 @@ def test_no_editor_post_but_publish_changes_what_readers_get(editor_client, edit
             lambda: editor_client.post(url("review", pk), {"note": "Checked.", "next_review_due": "2099-01-01"})
         ],
         "preview_section": [lambda: editor_client.post(url("preview_section"), {"body": "Live."})],
+        "presence": [lambda: editor_client.post(url("presence", pk))],
         "discard": [lambda: editor_client.post(url("discard", pk))],
     }
     routes = {u.name.removeprefix("articles_article_") for u in admin.site._registry[Article].get_urls() if u.name}
@@ -555,6 +702,22 @@ def test_the_full_preview_shows_the_draft_marked_as_a_preview_and_never_stored(e
     assert "noindex" in response["X-Robots-Tag"]
     assert '<meta name="robots" content="noindex' in page
     assert "Draft title" not in what_readers_get(article)
+
+
+def test_the_full_preview_links_back_to_the_editor_and_on_to_publish(editor_client, three_sections):
+    article = three_sections
+    page = editor_client.get(reverse("article_draft_preview", args=[article.pk])).content.decode()
+    assert f'<a href="{change_url(article)}">Back to the editor</a>' in page
+    assert f'<a href="{reverse("admin:articles_article_publish", args=[article.pk])}">Publish…</a>' in page
+
+
+def test_the_full_preview_offers_publish_only_to_those_who_may_publish(client, django_user_model, three_sections):
+    writer = django_user_model.objects.create_user("writer", is_staff=True)
+    writer.user_permissions.add(*Permission.objects.filter(codename__in=("change_article", "view_article")))
+    client.force_login(writer)
+    page = client.get(reverse("article_draft_preview", args=[three_sections.pk])).content.decode()
+    assert "Back to the editor" in page
+    assert "Publish…" not in page
 
 
 def test_the_live_preview_renders_markdown_through_the_sites_pipeline(editor_client):

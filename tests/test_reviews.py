@@ -69,8 +69,8 @@ def test_the_review_form_names_the_published_revision_it_certifies_and_says_ther
     published = loaded_article.revisions.publications().first()
     page = reviewer_client.get(review_url(loaded_article)).content.decode()
     assert (
-        f"You are certifying the published revision of {format_date(timezone.localtime(published.published_at), 'j F Y, H:i')}"
-        in page
+        f"You are certifying revision {published.number}, published "
+        f"{format_date(timezone.localtime(published.published_at), 'j F Y, H:i')}" in page
     )
     assert "There is no unpublished draft." in page
 

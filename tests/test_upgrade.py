@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
+from articles.models import Article, Revision
 from comments import counts
 from comments.models import Status
 from staff.roles import ROLES
@@ -118,3 +119,18 @@ def test_a_database_part_way_through_the_old_migrations_is_refused_with_what_to_
     MigrationRecorder.Migration.objects.filter(app="comments", name__gte="0015").delete()
     with pytest.raises(CommandError, match="comments app's old migrations .*previous release first"):
         call_command("migrate", verbosity=0)
+
+
+def test_migrate_numbers_each_articles_existing_revisions_from_one_oldest_first(before_squash):
+    articles = [Article.objects.create(title=t, slug=t, summary="S.", disclaimer="D.") for t in ("a", "b")]
+    # Written as the previous release wrote them: without a number.
+    rows = [(articles[0], "2024-01-02"), (articles[1], "2024-01-01"), (articles[0], "2024-01-01")]
+    with connection.cursor() as cursor:
+        for article, day in rows:
+            cursor.execute(
+                "INSERT INTO articles_revision (article_id, content, created_at, note) VALUES (%s, %s, %s, '')",
+                [article.pk, "{}", f"{day} 12:00:00+00:00"],
+            )
+    call_command("migrate", verbosity=0)
+    numbered = Revision.objects.order_by("article_id", "created_at").values_list("article_id", "number")
+    assert list(numbered) == [(articles[0].pk, 1), (articles[0].pk, 2), (articles[1].pk, 1)]

@@ -2,10 +2,12 @@
 
 import re
 
+import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles import drafts
-from articles.models import Draft, DraftSection
+from articles.models import DraftSection
 
 
 def change_path(article):
@@ -102,7 +104,7 @@ def test_editor_compares_revisions_and_restores_one_into_the_draft(
     screenshot(admin, "revision-diff")
 
     admin.go_back()
-    admin.get_by_role("link", name=f"Revision {first.pk}", exact=True).click()
+    admin.get_by_role("link", name=f"Revision {first.number}", exact=True).click()
     admin.get_by_role("button", name="Restore this revision into the draft").click()
     expect(admin.locator(".messagelist")).to_contain_text("into the draft. Readers see it once it is published")
     expect(section_row(admin, section.heading).get_by_label("Body")).to_have_value(section.body)
@@ -147,30 +149,89 @@ def test_move_buttons_work_without_javascript(admin_page, open_page, editor, loa
     assert draft_headings(loaded_article)[:2] == [headings[1], headings[0]]
 
 
-def test_a_save_over_another_editors_newer_draft_is_refused(
-    admin_page, editor, django_user_model, loaded_article, screenshot
+@pytest.fixture
+def eve_and_sam(django_user_model, editor):
+    def make(name):
+        user = django_user_model.objects.create_user(name, password="pw", is_staff=True)
+        user.groups.add(*editor.groups.all())
+        return user
+
+    return make("eve"), make("sam")
+
+
+def test_two_editors_changing_different_sections_at_once_keep_both_edits(admin_page, eve_and_sam, loaded_article):
+    eve_user, sam_user = eve_and_sam
+    first, second = loaded_article.sections.order_by("position")[:2]
+    eve, sam = admin_page(eve_user), admin_page(sam_user)
+    eve.goto(change_path(loaded_article))
+    sam.goto(change_path(loaded_article))
+
+    sam_row = section_row(sam, second.heading).get_by_label("Body")
+    sam_row.fill("Sam's paragraph.\n\n" + second.body)
+    sam.get_by_role("button", name="Save draft", exact=True).first.click()
+    expect(sam.locator(".messagelist")).to_contain_text("was saved")
+
+    section_row(eve, first.heading).get_by_label("Body").fill("Eve's paragraph.\n\n" + first.body)
+    eve.get_by_role("button", name="Save draft", exact=True).first.click()
+    expect(eve.locator(".messagelist")).to_contain_text("was saved")
+    expect(section_row(eve, first.heading).get_by_label("Body")).to_have_value(re.compile("^Eve's paragraph"))
+    expect(section_row(eve, second.heading).get_by_label("Body")).to_have_value(re.compile("^Sam's paragraph"))
+
+
+def test_two_editors_changing_one_section_see_both_texts_and_choose_whose_stays(
+    admin_page, eve_and_sam, loaded_article, screenshot, assert_accessible
 ):
-    other = django_user_model.objects.create_user("second-editor", password="pw", is_staff=True)
-    other.groups.add(*editor.groups.all())
-    first = admin_page(editor)
-    first.goto(change_path(loaded_article))
-    second = admin_page(other)
-    second.goto(change_path(loaded_article))
+    eve_user, sam_user = eve_and_sam
+    section = loaded_article.sections.order_by("position")[1]
+    eve, sam = admin_page(eve_user), admin_page(sam_user)
+    eve.goto(change_path(loaded_article))
+    sam.goto(change_path(loaded_article))
 
-    second.get_by_label("Summary").fill("The second editor's summary.")
-    second.get_by_role("button", name="Save draft", exact=True).first.click()
-    expect(second.locator(".messagelist")).to_contain_text("was saved")
+    section_row(sam, section.heading).get_by_label("Body").fill("Sam's text.")
+    sam.get_by_role("button", name="Save draft", exact=True).first.click()
+    expect(sam.locator(".messagelist")).to_contain_text("was saved")
 
-    first.get_by_label("Summary").fill("The first editor's summary.")
-    first.get_by_role("button", name="Save draft", exact=True).first.click()
-    expect(first.get_by_role("alert").first).to_contain_text("the draft was changed by")
-    expect(first.locator(".stale-notice")).to_contain_text("second-editor")
-    screenshot(first, "editor-stale-save-refused")
-    assert Draft.objects.get(article=loaded_article).summary == "The second editor's summary."
+    section_row(eve, section.heading).get_by_label("Body").fill("Eve's text.")
+    eve.get_by_role("button", name="Save draft", exact=True).first.click()
+    conflict = eve.get_by_role("group", name=f"Section “{section.heading}”")
+    expect(conflict).to_contain_text("Theirs (sam,")
+    expect(conflict).to_contain_text("Sam's text.")
+    expect(conflict).to_contain_text("Eve's text.")
+    expect(section_row(eve, section.heading).get_by_label("Body")).to_have_value("Eve's text.")
+    screenshot(eve, "editor-merge-conflict")
+    assert_accessible(eve)
 
-    first.get_by_role("link", name="See what they changed").click()
-    expect(first.locator(".diff-text")).to_have_count(1)
-    expect(first.locator(".diff-text ins")).to_have_text(["The second editor's summary"])
+    conflict.get_by_label("Replace theirs with yours").check()
+    eve.get_by_role("button", name="Save draft", exact=True).first.click()
+    expect(eve.locator(".messagelist")).to_contain_text("was saved")
+    expect(section_row(eve, section.heading).get_by_label("Body")).to_have_value("Eve's text.")
+
+
+def test_the_editor_says_who_else_has_the_draft_open_and_keeps_it_current(
+    admin_page, eve_and_sam, loaded_article, assert_accessible
+):
+    eve_user, sam_user = eve_and_sam
+    eve = admin_page(eve_user, paused_clock=True)
+    eve.goto(change_path(loaded_article))
+    expect(eve.locator(".presence-notice")).to_be_hidden()
+
+    sam = admin_page(sam_user)
+    sam.goto(change_path(loaded_article))
+    expect(sam.get_by_role("status").filter(has_text="eve has had this draft open since")).to_be_visible()
+    assert_accessible(sam)
+
+    eve.clock.run_for(31_000)
+    expect(eve.get_by_role("status").filter(has_text="sam has had this draft open since")).to_be_visible()
+
+
+def test_the_full_preview_leads_back_to_the_editor_and_on_to_publish(admin_page, editor, loaded_article):
+    admin = admin_page(editor)
+    admin.goto(reverse("article_draft_preview", args=[loaded_article.pk]))
+    admin.locator(".preview-banner").get_by_role("link", name="Publish…").click()
+    expect(admin.get_by_role("button", name="Publish", exact=True)).to_be_visible()
+    admin.go_back()
+    admin.locator(".preview-banner").get_by_role("link", name="Back to the editor").click()
+    expect(admin).to_have_url(re.compile(change_path(loaded_article) + "$"))
 
 
 def test_editor_is_told_which_line_to_rewrite_and_how_and_nothing_is_saved(

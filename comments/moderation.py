@@ -18,15 +18,14 @@ from .models import ModerationDecision, Status
 
 def receive(comment, *, spam_reasons, review_reasons=()):
     """Store a reader's new comment: held as spam with its reasons, or pending
-    (with any reasons for a close look) with an email to the moderators."""
+    (with any reasons for a close look), and email the moderators who hear of it."""
     comment.status = Status.SPAM if spam_reasons else Status.PENDING
     comment.spam_reasons = "\n".join([*spam_reasons, *review_reasons])
     # Inside submit()'s transaction a savepoint would only cost two statements:
     # a failure here fails the whole submission anyway.
     with transaction.atomic(savepoint=False):
         comment.save()
-        if comment.status == Status.PENDING:
-            notifications.notify_moderators(comment)
+        notifications.notify_moderators(comment)
     return comment
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from web.links import safe_next
 
-from . import moderation
+from . import moderation, notifications
 from .forms import ModeratorNoticesForm
 from .models import MODERATE_PERMISSION, Comment, ModerationDecision, ModeratorNotices, Status
 from .queue import forget_decision, next_pending_url, remember_decision
@@ -101,7 +101,7 @@ def email_notices(request, admin_context):
         **admin_context,
         "title": "Your email notices",
         "form": form,
-        "sending": settings.COMMENTS_EMAILS and settings.COMMENTS_NOTIFY_MODERATORS,
+        "sending": notifications.moderators_emailed(),
     }
     return render(request, "admin/comments/comment/email_notices.html", context)
 

@@ -33,10 +33,14 @@ def moderator_addresses(**only):
     return sorted(set(users.values_list("email", flat=True)))
 
 
+def moderators_emailed():
+    return settings.COMMENTS_EMAILS and settings.COMMENTS_NOTIFY_MODERATORS
+
+
 def notify_moderators(comment):
     """A new comment: waiting for review, to every moderator; held as spam,
     only to those who asked for it (ModeratorNotices)."""
-    if not (settings.COMMENTS_EMAILS and settings.COMMENTS_NOTIFY_MODERATORS):
+    if not moderators_emailed():
         return
     context = {
         "comment": comment,

@@ -78,3 +78,8 @@ def test_the_page_says_where_the_emails_go(moderator_client, moderator):
 
 def test_the_page_warns_a_moderator_without_an_address(moderator_client):
     assert "Your account has no email address" in moderator_client.get(PAGE).content.decode()
+
+
+def test_the_page_says_when_the_site_sends_moderators_no_emails(moderator_client, settings):
+    settings.COMMENTS_NOTIFY_MODERATORS = False
+    assert "The site sends moderators no emails at the moment" in moderator_client.get(PAGE).content.decode()

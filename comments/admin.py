@@ -135,8 +135,12 @@ class CommentAdmin(admin.ModelAdmin):
         return [
             path("<path:object_id>/decide/", wrap(moderation_views.decide), name="comments_comment_decide"),
             path("<path:object_id>/undo/", wrap(moderation_views.undo), name="comments_comment_undo"),
+            path("email-notices/", wrap(self.email_notices), name="comments_comment_email_notices"),
             *super().get_urls(),
         ]
+
+    def email_notices(self, request):
+        return moderation_views.email_notices(request, self.admin_site.each_context(request))
 
     def view_on_site(self, comment):
         # Readers' address once published; until then the moderators' own

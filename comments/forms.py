@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from . import replies, spam, text
-from .models import SITE_TEAM_NAME, Comment
+from .models import SITE_TEAM_NAME, Comment, ModeratorNotices
 
 
 class Partial(LayoutObject):
@@ -278,3 +278,9 @@ class SiteReplyForm(forms.Form):
 
     def clean_body(self):
         return clean_body(self.cleaned_data["body"])
+
+
+class ModeratorNoticesForm(forms.ModelForm):
+    class Meta:
+        model = ModeratorNotices
+        fields = ("held_spam",)

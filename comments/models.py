@@ -330,3 +330,25 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"Correction of {self.comment}"
+
+
+class ModeratorNotices(models.Model):
+    """A moderator's choice of emails about comments, beyond the notice of
+    each comment waiting for review that every moderator gets."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="comment_notices"
+    )
+    held_spam = models.BooleanField(
+        "email me about comments held as spam",
+        default=False,
+        help_text="One email per comment held as spam (the honeypot, the blocklist, a repeat), saying why it was "
+        "held and linking to it in the admin. Sent to the address on your account while it is active and may "
+        "moderate comments, and only while the site sends moderators emails.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "moderator's email notices"
+
+    def __str__(self):
+        return f"Email notices of {self.user}"

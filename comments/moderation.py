@@ -18,7 +18,7 @@ from .models import Comment, Correction, ModerationDecision, Status
 
 def receive(comment, *, spam_reasons, review_reasons=()):
     """Store a reader's new comment: held as spam with its reasons, or pending
-    (with any reasons for a close look) with an email to the moderators."""
+    (with any reasons for a close look), and email the moderators who hear of it."""
     comment.status = Status.SPAM if spam_reasons else Status.PENDING
     comment.spam_reasons = "\n".join([*spam_reasons, *review_reasons])
     # Inside submit()'s transaction a savepoint would only cost two statements:
@@ -26,8 +26,7 @@ def receive(comment, *, spam_reasons, review_reasons=()):
     with transaction.atomic(savepoint=False):
         comment.save()
         counts.status_changed(comment, was=None)
-        if comment.status == Status.PENDING:
-            notifications.notify_moderators(comment)
+        notifications.notify_moderators(comment)
     return comment
 
 

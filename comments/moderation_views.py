@@ -1,20 +1,22 @@
 """The moderation queue's buttons: a decision and its undo, answered with a
-redirect back for a plain form and with JSON for the queue's script. The
-comment admin serves them at its own addresses."""
+redirect back for a plain form and with JSON for the queue's script; and a
+moderator's choice of emails. The comment admin serves them at its own
+addresses."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from web.links import safe_next
 
-from . import counts, moderation
-from .models import MODERATE_PERMISSION, Comment, ModerationDecision, Status
+from . import counts, moderation, notifications
+from .forms import ModeratorNoticesForm
+from .models import MODERATE_PERMISSION, Comment, ModerationDecision, ModeratorNotices, Status
 from .queue import forget_decision, remember_decision
 
 DONE = {
@@ -81,6 +83,28 @@ def decided(comment, to, decision):
     if decision:
         return f"{DONE[to]}: the comment by {comment.name}."
     return f"The comment by {comment.name} was already {comment.get_status_display().lower()}."
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_notices(request, admin_context):
+    """A moderator's own choice of emails; `admin_context` dresses the page as the admin's."""
+    if not request.user.has_perm(MODERATE_PERMISSION):
+        raise PermissionDenied
+    notices = ModeratorNotices.objects.filter(user=request.user).first() or ModeratorNotices(user=request.user)
+    form = ModeratorNoticesForm(request.POST if request.method == "POST" else None, instance=notices)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        will = "will" if notices.held_spam else "will not"
+        messages.success(request, f"Saved: you {will} be emailed about comments held as spam.")
+        # Back to the page by GET, so that reloading it neither posts again nor repeats the message.
+        return redirect(request.path)
+    context = {
+        **admin_context,
+        "title": "Your email notices",
+        "form": form,
+        "sending": notifications.moderators_emailed(),
+    }
+    return render(request, "admin/comments/comment/email_notices.html", context)
 
 
 def wants_json(request):

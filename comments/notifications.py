@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     MODERATOR_NOTICE = "moderator", "New comment, to a moderator"
     PUBLICATION_NOTICE = "published", "Comment published, to its commenter"
     REPLY_NOTICE = "reply", "New reply, to the commenter replied to"
+    SPAM_NOTICE = "held-spam", "Comment held as spam, to a moderator who asked"
 
 
 # The comment field each kind marks once the mail server has accepted it.
@@ -27,23 +28,37 @@ SENT_FIELDS = {Kind.PUBLICATION_NOTICE: "publication_notice_sent_at", Kind.REPLY
 DECISION_KINDS = (Kind.PUBLICATION_NOTICE, Kind.REPLY_NOTICE)
 
 
-def moderator_addresses():
-    users = get_user_model().objects.with_perm(MODERATE_PERMISSION).exclude(email="")
+def moderator_addresses(**only):
+    """The addresses of the active accounts that may moderate (and match `only`)."""
+    users = get_user_model().objects.with_perm(MODERATE_PERMISSION).filter(**only).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
 
 
+def moderators_emailed():
+    return settings.COMMENTS_EMAILS and settings.COMMENTS_NOTIFY_MODERATORS
+
+
 def notify_moderators(comment):
-    if not (settings.COMMENTS_EMAILS and settings.COMMENTS_NOTIFY_MODERATORS):
+    """A new comment: waiting for review, to every moderator; held as spam,
+    only to those who asked for it (ModeratorNotices)."""
+    if not moderators_emailed():
         return
     context = {
         "comment": comment,
         "admin_url": absolute(reverse("admin:comments_comment_change", args=[comment.pk])),
     }
-    subject = f"New comment to review on “{comment.article.title}”"
-    body = render_to_string("comments/email/moderator_notice.txt", context)
+    if comment.status == Status.SPAM:
+        kind, subject, template = Kind.SPAM_NOTICE, "Comment held as spam", "comments/email/spam_notice.txt"
+        addresses = moderator_addresses(comment_notices__held_spam=True)
+        context["notices_url"] = absolute(reverse("admin:comments_comment_email_notices"))
+    else:
+        kind, subject, template = Kind.MODERATOR_NOTICE, "New comment to review", "comments/email/moderator_notice.txt"
+        addresses = moderator_addresses()
+    subject = f"{subject} on “{comment.article.title}”"
+    body = render_to_string(template, context)
     # One message per moderator, so no moderator learns another's address.
-    for address in moderator_addresses():
-        emails.enqueue(kind=Kind.MODERATOR_NOTICE, about=comment, to=address, subject=subject, body=body)
+    for address in addresses:
+        emails.enqueue(kind=kind, about=comment, to=address, subject=subject, body=body)
 
 
 def notify_commenter(comment, *, not_before):

@@ -7,9 +7,10 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from comments.models import Comment
+from comments.models import Comment, ModeratorNotices
 from comments.moderation import approve, receive, reject, return_to_pending
 from comments.notifications import Kind
+from outbox import opt_outs
 from outbox.models import OutboundEmail
 
 
@@ -55,6 +56,72 @@ def test_moderators_are_emailed_about_a_comment_waiting_for_its_links_with_the_r
 
 
 def test_moderators_are_not_emailed_about_comments_held_as_spam(send, moderators_with_email):
+    send(website="filled in by a bot")
+    assert mail.outbox == []
+
+
+def asks_for_spam(user):
+    ModeratorNotices.objects.update_or_create(user=user, defaults={"held_spam": True})
+    return user
+
+
+def test_a_moderator_who_asked_gets_one_email_about_a_comment_held_as_spam(send, moderators_with_email, moderator):
+    asks_for_spam(moderator)
+    send(website="filled in by a bot")
+    assert [message.to for message in mail.outbox] == [["mod.one@example.org"]]
+
+
+def test_the_held_spam_email_says_why_and_links_to_the_comment_in_the_admin(
+    send, moderators_with_email, moderator, settings
+):
+    settings.COMMENTS_BLOCKLIST = ["casino"]
+    asks_for_spam(moderator)
+    send(website="filled in by a bot", body="Win at the casino.")
+    comment = Comment.objects.get()
+    body = mail.outbox[0].body
+    assert mail.outbox[0].subject == f"Comment held as spam on “{comment.article.title}”"
+    assert "Held as spam because:\n- The hidden honeypot field was filled in.\n- Matches the blocklist: casino." in body
+    assert f"{settings.SITE_URL}/admin/comments/comment/{comment.pk}/change/" in body
+
+
+def test_the_held_spam_email_leaves_out_the_spammers_text(send, moderators_with_email, moderator):
+    asks_for_spam(moderator)
+    send(website="filled in by a bot", body="Cheap pills at https://spam.example/")
+    assert "spam.example" not in mail.outbox[0].body
+
+
+def test_a_moderator_who_asked_is_not_emailed_twice_about_a_pending_comment(send, moderators_with_email, moderator):
+    asks_for_spam(moderator)
+    send()
+    assert sorted(message.to[0] for message in mail.outbox) == moderators_with_email
+    assert all(message.subject.startswith("New comment to review") for message in mail.outbox)
+
+
+def test_an_inactive_moderator_who_asked_gets_no_email_about_held_spam(send, moderators_with_email, moderator):
+    asks_for_spam(moderator)
+    moderator.is_active = False
+    moderator.save()
+    send(website="filled in by a bot")
+    assert mail.outbox == []
+
+
+def test_a_former_moderator_who_asked_gets_no_email_about_held_spam(send, moderators_with_email, moderator):
+    asks_for_spam(moderator)
+    moderator.groups.clear()
+    send(website="filled in by a bot")
+    assert mail.outbox == []
+
+
+def test_an_unsubscribed_moderator_gets_no_email_about_held_spam(send, moderators_with_email, moderator):
+    asks_for_spam(moderator)
+    opt_outs.unsubscribe(opt_outs.address_hash("mod.one@example.org"))
+    send(website="filled in by a bot")
+    assert mail.outbox == []
+
+
+def test_held_spam_emails_stop_with_the_moderator_emails(send, moderators_with_email, moderator, settings):
+    settings.COMMENTS_NOTIFY_MODERATORS = False
+    asks_for_spam(moderator)
     send(website="filled in by a bot")
     assert mail.outbox == []
 

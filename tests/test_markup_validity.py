@@ -72,6 +72,7 @@ def staff_pages(client, article, comment):
         "two revisions compared": compare_first_and_last_revisions,
         "the review form": lambda: client.get(reverse("admin:articles_article_review", args=[article.pk])),
         "the outbox": lambda: client.get(reverse("admin:outbox_outboundemail_changelist")),
+        "a moderator's email notices": lambda: client.get(reverse("admin:comments_comment_email_notices")),
     }
 
 

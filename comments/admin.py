@@ -1,3 +1,4 @@
+import functools
 import json
 from operator import attrgetter
 
@@ -5,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten
 from django.contrib.admin.views.main import SEARCH_VAR
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -15,7 +17,7 @@ from web.admin import RecordAdmin
 from . import counts, moderation, moderation_views, privacy, spam, text
 from .forms import CommentAdminForm, SiteReplyForm
 from .models import MODERATE_PERMISSION, REPLY_AS_SITE_PERMISSION, Comment, ModerationDecision, Status
-from .queue import next_pending_url, remember_decision
+from .queue import DONE, how_many, next_pending_url, remember_decisions
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -82,10 +84,16 @@ class SpamReasonFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _bulk(change, verb):
+def _bulk(to):
     def action(modeladmin, request, queryset):
-        changed = sum(1 for comment in queryset if change(comment, by=request.user))
-        modeladmin.message_user(request, f"{verb} {changed} comment{'s' if changed != 1 else ''}.", messages.SUCCESS)
+        decisions = [
+            decision for comment in queryset if (decision := moderation.moderate(comment, to=to, by=request.user))
+        ]
+        message = f"{DONE[to]} {how_many(len(decisions))}."
+        # With decisions made, the next page's undo offer is the message.
+        remember_decisions(request, decisions, message)
+        if not decisions:
+            modeladmin.message_user(request, message, messages.SUCCESS)
 
     return action
 
@@ -133,9 +141,20 @@ class CommentAdmin(admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("<path:object_id>/decide/", wrap(moderation_views.decide), name="comments_comment_decide"),
-            path("<path:object_id>/undo/", wrap(moderation_views.undo), name="comments_comment_undo"),
-            path("email-notices/", wrap(self.email_notices), name="comments_comment_email_notices"),
+            path("undo/", wrap(self.moderators_only(moderation_views.undo_many)), name="comments_comment_undo_many"),
+            path(
+                "<path:object_id>/decide/",
+                wrap(self.moderators_only(moderation_views.decide)),
+                name="comments_comment_decide",
+            ),
+            path(
+                "<path:object_id>/undo/",
+                wrap(self.moderators_only(moderation_views.undo)),
+                name="comments_comment_undo",
+            ),
+            path(
+                "email-notices/", wrap(self.moderators_only(self.email_notices)), name="comments_comment_email_notices"
+            ),
             *super().get_urls(),
         ]
 
@@ -151,6 +170,15 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_moderate_permission(self, request):
         return request.user.has_perm(MODERATE_PERMISSION)
+
+    def moderators_only(self, view):
+        @functools.wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not self.has_moderate_permission(request):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return guarded
 
     def has_add_permission(self, request):
         return False
@@ -228,9 +256,10 @@ class CommentAdmin(admin.ModelAdmin):
             decide_to = request.POST.get(DECIDE)
         if change and decide_to in Status.values:
             decision = moderation.moderate(obj, to=decide_to, by=request.user)
-            remember_decision(request, decision)
-            if DECIDE in request.POST:
-                self.message_user(request, moderation_views.decided(obj, decide_to, decision), messages.SUCCESS)
+            message = moderation_views.decided(obj, decide_to, decision)
+            remember_decisions(request, [decision] if decision else [], message)
+            if decision is None and DECIDE in request.POST:
+                self.message_user(request, message, messages.INFO)
 
     def delete_model(self, request, obj):
         moderation.delete(Comment.objects.filter(pk=obj.pk))
@@ -247,17 +276,13 @@ class CommentAdmin(admin.ModelAdmin):
             return redirect(next_pending_url(obj))
         return super().response_change(request, obj)
 
-    approve = admin.action(description="Approve selected comments", permissions=("moderate",))(
-        _bulk(moderation.approve, "Approved")
-    )
-    reject = admin.action(description="Reject selected comments", permissions=("moderate",))(
-        _bulk(moderation.reject, "Rejected")
-    )
+    approve = admin.action(description="Approve selected comments", permissions=("moderate",))(_bulk(Status.APPROVED))
+    reject = admin.action(description="Reject selected comments", permissions=("moderate",))(_bulk(Status.REJECTED))
     mark_spam = admin.action(description="Mark selected comments as spam", permissions=("moderate",))(
-        _bulk(moderation.mark_spam, "Marked as spam")
+        _bulk(Status.SPAM)
     )
     return_to_pending = admin.action(description="Put selected comments back to pending", permissions=("moderate",))(
-        _bulk(moderation.return_to_pending, "Put back to pending")
+        _bulk(Status.PENDING)
     )
 
     @admin.action(

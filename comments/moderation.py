@@ -105,6 +105,20 @@ def undo(decision, *, by):
     return moderate(comment, to=decision.from_status, by=by)
 
 
+def undo_many(decisions, *, by):
+    """Take back each of `decisions` (a bulk action's) that undo() still can,
+    in one transaction; the others stay as they are. Returns the decisions
+    made by undoing and the refused ones, each with undo()'s reason."""
+    undone, refused = [], []
+    with transaction.atomic():
+        for decision in decisions:
+            try:
+                undone.append(undo(decision, by=by))
+            except CannotUndo as refusal:
+                refused.append((decision, str(refusal)))
+    return undone, refused
+
+
 def approve(comment, *, by):
     return moderate(comment, to=Status.APPROVED, by=by)
 

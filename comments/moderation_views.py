@@ -1,12 +1,11 @@
 """The moderation queue's buttons: a decision and its undo, answered with a
 redirect back for a plain form and with JSON for the queue's script; and a
 moderator's choice of emails. The comment admin serves them at its own
-addresses."""
+addresses, to moderators only."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,22 +15,13 @@ from web.links import safe_next
 
 from . import counts, moderation, notifications
 from .forms import ModeratorNoticesForm
-from .models import MODERATE_PERMISSION, Comment, ModerationDecision, ModeratorNotices, Status
-from .queue import forget_decision, remember_decision
-
-DONE = {
-    Status.APPROVED: "Approved",
-    Status.REJECTED: "Rejected",
-    Status.SPAM: "Marked as spam",
-    Status.PENDING: "Put back to pending",
-}
+from .models import Comment, ModerationDecision, ModeratorNotices, Status
+from .queue import DONE, forget_decisions, how_many, remember_decisions
 
 
 @require_POST
 def decide(request, object_id):
-    """One decision from the queue's or the comment page's buttons."""
-    if not request.user.has_perm(MODERATE_PERMISSION):
-        raise PermissionDenied
+    """One decision from the queue's buttons."""
     object_id = unquote(object_id)
     comment = Comment.objects.filter(pk=object_id if object_id.isdigit() else None).first()
     if comment is None:
@@ -40,18 +30,19 @@ def decide(request, object_id):
     if to not in Status.values:
         return HttpResponseBadRequest("Choose a status: approved, rejected, spam or pending.")
     decision = moderation.moderate(comment, to=to, by=request.user)
-    remember_decision(request, decision)
     message = decided(comment, to, decision)
+    # The next page's undo offer tells of a decision made; a message as well
+    # would say it twice.
+    remember_decisions(request, [decision] if decision else [], message, shown=wants_json(request))
     if wants_json(request):
         return JsonResponse(decision_payload(comment, decision, message))
-    messages.success(request, message)
+    if decision is None:
+        messages.info(request, message)
     return redirect(safe_next(request, reverse("admin:comments_comment_changelist")))
 
 
 @require_POST
 def undo(request, object_id):
-    if not request.user.has_perm(MODERATE_PERMISSION):
-        raise PermissionDenied
     decision = (
         ModerationDecision.objects.select_related("comment")
         .filter(
@@ -69,7 +60,7 @@ def undo(request, object_id):
             return JsonResponse({"error": str(refusal)}, status=409)
         messages.error(request, str(refusal))
     else:
-        forget_decision(request)
+        forget_decisions(request)
         comment = decision.comment
         message = f"Undone: the comment by {comment.name} is {comment.get_status_display().lower()} again."
         if wants_json(request):
@@ -88,8 +79,6 @@ def decided(comment, to, decision):
 @require_http_methods(["GET", "HEAD", "POST"])
 def email_notices(request, admin_context):
     """A moderator's own choice of emails; `admin_context` dresses the page as the admin's."""
-    if not request.user.has_perm(MODERATE_PERMISSION):
-        raise PermissionDenied
     notices = ModeratorNotices.objects.filter(user=request.user).first() or ModeratorNotices(user=request.user)
     form = ModeratorNoticesForm(request.POST if request.method == "POST" else None, instance=notices)
     if request.method == "POST" and form.is_valid():
@@ -105,6 +94,25 @@ def email_notices(request, admin_context):
         "sending": notifications.moderators_emailed(),
     }
     return render(request, "admin/comments/comment/email_notices.html", context)
+
+
+@require_POST
+def undo_many(request):
+    """The undo offered after a bulk action: exactly the decisions it made."""
+    ids = [pk for pk in request.POST.getlist("decision") if pk.isdigit()]
+    decisions = ModerationDecision.objects.select_related("comment").filter(pk__in=ids).order_by("pk")
+    if not decisions:
+        raise Http404("No such decisions.")
+    undone, refused = moderation.undo_many(decisions, by=request.user)
+    forget_decisions(request)
+    if undone:
+        messages.success(request, f"Undone: {how_many(len(undone))} back as before.")
+    reasons = {}
+    for decision, reason in refused:
+        reasons.setdefault(reason, []).append(decision.comment.name)
+    for reason, names in reasons.items():
+        messages.error(request, f"Not undone for {how_many(len(names))} (by {', '.join(names)}): {reason}")
+    return redirect(safe_next(request, reverse("admin:comments_comment_changelist")))
 
 
 def wants_json(request):

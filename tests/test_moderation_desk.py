@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import counts
+from comments import counts, moderation
 from comments.models import Comment, ModerationDecision, Status
 
 CHANGELIST = reverse("admin:comments_comment_changelist")
@@ -163,6 +163,77 @@ def test_the_undo_form_without_javascript_puts_the_comment_back(moderator_client
     assert response["Location"] == CHANGELIST
     pending_comment.refresh_from_db()
     assert pending_comment.status == Status.PENDING
+
+
+def test_without_javascript_a_decision_is_told_once_by_its_undo_offer(moderator_client, pending_comment, settings):
+    settings.MODERATION_UNDO_SECONDS = 10
+    page = moderator_client.post(decide_url(pending_comment), {"to": Status.APPROVED}, follow=True).content.decode()
+    assert page.count("Approved: the comment by Pat Pending.") == 1
+
+
+def test_a_decision_whose_undo_window_closed_before_the_next_page_is_still_told_once(
+    moderator_client, pending_comment, settings
+):
+    settings.MODERATION_UNDO_SECONDS = 0
+    page = moderator_client.post(decide_url(pending_comment), {"to": Status.APPROVED}, follow=True).content.decode()
+    assert page.count("Approved: the comment by Pat Pending.") == 1 and 'class="undo-offer"' not in page
+    assert "Approved: the comment by Pat Pending." not in moderator_client.get(CHANGELIST).content.decode()
+
+
+def bulk(client, action, comments):
+    return client.post(
+        CHANGELIST, {"action": action, "_selected_action": [c.pk for c in comments], "index": 0}, follow=True
+    )
+
+
+def test_a_bulk_decision_is_offered_for_undo_as_its_one_success_message(moderator_client, three_pending, settings):
+    settings.MODERATION_UNDO_SECONDS = 10
+    page = bulk(moderator_client, "reject", three_pending[:2]).content.decode()
+    assert page.count("Rejected 2 comments.") == 1
+    assert f'action="{reverse("admin:comments_comment_undo_many")}"' in page
+    for decision in ModerationDecision.objects.all():
+        assert f'name="decision" value="{decision.pk}"' in page
+
+
+def test_undo_many_takes_back_each_decision_still_its_comments_latest_and_refuses_the_rest(
+    moderator, three_pending, settings
+):
+    settings.MODERATION_UNDO_SECONDS = 10
+    first, second, third = three_pending
+    decisions = [moderation.approve(comment, by=moderator) for comment in three_pending]
+    moderation.reject(second, by=moderator)
+    ModerationDecision.objects.filter(pk=decisions[2].pk).update(at=timezone.now() - timedelta(seconds=11))
+    decisions[2].refresh_from_db()
+    undone, refused = moderation.undo_many(decisions, by=moderator)
+    assert [decision.comment for decision in undone] == [first]
+    assert [(decision.comment, reason.split(";")[0]) for decision, reason in refused] == [
+        (second, "The comment has been moderated again since"),
+        (third, "It is too late to undo this"),
+    ]
+    assert [Comment.objects.get(pk=c.pk).status for c in three_pending] == [
+        Status.PENDING,
+        Status.REJECTED,
+        Status.APPROVED,
+    ]
+
+
+def test_undoing_a_bulk_decision_names_what_it_could_not_undo(moderator_client, moderator, three_pending, settings):
+    settings.MODERATION_UNDO_SECONDS = 10
+    bulk(moderator_client, "mark_spam", three_pending)
+    moderation.approve(three_pending[0], by=moderator)
+    ids = list(ModerationDecision.objects.filter(to_status=Status.SPAM).values_list("pk", flat=True))
+    page = moderator_client.post(
+        reverse("admin:comments_comment_undo_many"), {"decision": ids}, follow=True
+    ).content.decode()
+    assert "Undone: 2 comments back as before." in page
+    assert "Not undone for 1 comment (by Reader 0): The comment has been moderated again since" in page
+    assert Comment.objects.get(pk=three_pending[0].pk).status == Status.APPROVED
+
+
+def test_only_moderators_can_undo_a_bulk_decision(client, editor, moderator, three_pending):
+    decision = moderation.approve(three_pending[0], by=moderator)
+    client.force_login(editor)
+    assert client.post(reverse("admin:comments_comment_undo_many"), {"decision": [decision.pk]}).status_code == 403
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.utils import timezone
 from comments import counts
 from comments.models import MODERATE_PERMISSION, ModerationDecision, Status
 from comments.moderation import undo_deadline
-from comments.queue import LAST_DECISION
+from comments.queue import UNDO_OFFER
 
 register = template.Library()
 
@@ -24,23 +24,34 @@ def pending_comments_badge(context):
     return {"count": counted[Status.PENDING], "queue_url": reverse("admin:comments_comment_changelist")}
 
 
-@register.inclusion_tag("comments/_undo_offer.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def undo_offer(context):
-    """An Undo button for the moderator's latest decision while its window is open: the way back without JavaScript."""
+    """The moderator's latest decisions (one, or a bulk action's) while their
+    window is open: the success message that tells of them, with an Undo
+    button, the way back without JavaScript; once closed, the message alone
+    if no page has told it yet. None when there is nothing to say."""
     request = context.get("request")
     if request is None or not request.user.has_perm(MODERATE_PERMISSION):
-        return {}
-    pk = request.session.get(LAST_DECISION)
-    decision = (
-        ModerationDecision.objects.select_related("comment").filter(pk=pk, by=request.user).first() if pk else None
+        return None
+    offer = request.session.get(UNDO_OFFER)
+    if not offer:
+        return None
+    decisions = list(
+        ModerationDecision.objects.select_related("comment").filter(pk__in=offer["decisions"], by=request.user)
     )
-    if decision is None or timezone.now() > undo_deadline(decision):
-        return {}
+    if not decisions or timezone.now() > undo_deadline(decisions[0]):
+        del request.session[UNDO_OFFER]
+        return None if offer["shown"] else {"message": offer["message"]}
+    if not offer["shown"]:
+        request.session[UNDO_OFFER] = {**offer, "shown": True}
+    single = decisions[0] if len(decisions) == 1 else None
     return {
-        "decision": decision,
-        "deadline": undo_deadline(decision),
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
+        "message": offer["message"],
+        "decisions": decisions,
+        "action": reverse("admin:comments_comment_undo", args=[single.comment_id])
+        if single
+        else reverse("admin:comments_comment_undo_many"),
+        "deadline": undo_deadline(decisions[0]),
     }
 
 

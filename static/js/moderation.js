@@ -1,9 +1,24 @@
 /*
  * The moderation queue in the admin, enhanced. The Approve, Reject and Spam
- * buttons act in place, without a reload, and offer Undo for as long as the
- * server allows it; single-key shortcuts (j, k, a, r, s, u, as in WordPress)
- * work while focus is in the list and can be turned off. Without this file
- * every button is a plain form submission and works the same.
+ * buttons act in place, without a reload: focus moves on to the next
+ * undecided comment, and the decided one folds to one line (name, new
+ * status, Undo) until its undo window closes, when it leaves the list.
+ * Single-key shortcuts (j, k, a, r, s, u, as in WordPress) work anywhere on
+ * the page except while typing in a field, and can be turned off; with no
+ * comment focused, a decision key acts on the first undecided one. Without
+ * this file every button is a plain form submission and works the same.
+ *
+ * Another script that decides on an entry itself (the inline reply's
+ * "Approve and reply") tells this one with an event on the document:
+ *
+ *   document.dispatchEvent(new CustomEvent("ta1:queue-decided", {
+ *     detail: { entry: <the [data-queue-entry] element>,
+ *               data: <the JSON the decide address answered> },
+ *   }));
+ *
+ * and the entry is then treated exactly as if its button had been pressed:
+ * status label, counts and badge updated, folded with its Undo, focus on the
+ * next undecided comment, all announced.
  */
 (function () {
   "use strict";
@@ -102,9 +117,29 @@
 
     function outcome(entry, text) {
       var element = entry.querySelector("[data-queue-outcome]");
-      element.textContent = text;
+      element.textContent = "";
+      var words = document.createElement("span");
+      words.className = "queue-entry__outcome-text";
+      words.textContent = text;
+      element.appendChild(words);
       element.hidden = false;
       return element;
+    }
+
+    function nameOf(entry) {
+      return entry.querySelector(".queue-entry__title").textContent.trim();
+    }
+
+    function undecided(entry) {
+      return !entry.classList.contains("queue-entry--folded");
+    }
+
+    // The first undecided entry after this one (or from the top), else none.
+    function nextUndecided(entry) {
+      var all = entries();
+      var index = all.indexOf(entry);
+      var rest = all.slice(index + 1).concat(all.slice(0, index + 1));
+      return rest.filter(undecided)[0] || null;
     }
 
     function show(entry, data) {
@@ -130,21 +165,70 @@
       window.clearTimeout(record.timer);
     }
 
+    // Its undo window closed: the decided entry leaves the list.
+    function leave(record) {
+      var row = record.entry.closest("tr");
+      var hadFocus = row.contains(document.activeElement);
+      forget(record);
+      row.parentNode.removeChild(row);
+      if (hadFocus) {
+        var next = nextUndecided(null);
+        if (next) {
+          next.focus();
+        }
+      }
+    }
+
     function offerUndo(entry, data) {
       var record = { entry: entry, decision: data.decision, url: data.undo_url };
       var button = document.createElement("button");
       button.type = "button";
       button.className = "button queue-entry__undo";
       button.textContent = "Undo";
+      var whose = document.createElement("span");
+      whose.className = "visually-hidden";
+      whose.textContent = " the decision on the comment by " + nameOf(entry);
+      button.appendChild(whose);
       button.addEventListener("click", function () {
         undo(record);
       });
       record.button = button;
       record.timer = window.setTimeout(function () {
-        forget(record);
+        leave(record);
       }, data.undo_seconds * 1000);
       outcome(entry, data.message + " ").appendChild(button);
       undoable.push(record);
+    }
+
+    function moveOn(entry, said) {
+      var next = nextUndecided(entry);
+      if (next) {
+        next.focus();
+        next.scrollIntoView({ block: "nearest" });
+        announce(said + " Next: the comment by " + nameOf(next) + ".");
+      } else {
+        entry.focus();
+        announce(said + " No undecided comments left on this page.");
+      }
+    }
+
+    // A decision made, by a button, a key or another script: fold the
+    // entry to one line with its Undo, and move on to the next undecided.
+    function decided(entry, data) {
+      undoable
+        .filter(function (record) {
+          return record.entry === entry;
+        })
+        .forEach(forget);
+      show(entry, data);
+      entry.classList.add("queue-entry--folded");
+      if (data.decision) {
+        offerUndo(entry, data);
+        moveOn(entry, data.message + " Press u to undo.");
+      } else {
+        outcome(entry, data.message);
+        moveOn(entry, data.message);
+      }
     }
 
     function decide(entry, status) {
@@ -154,30 +238,21 @@
       }
       entry.setAttribute("aria-busy", "true");
       post(button.formAction, { to: status })
-        .then(function (data) {
-          undoable.filter(function (record) {
-            return record.entry === entry;
-          }).forEach(forget);
-          show(entry, data);
-          if (data.decision) {
-            offerUndo(entry, data);
-            announce(data.message + " Press u to undo.");
-          } else {
-            outcome(entry, data.message);
-            announce(data.message);
+        .then(
+          function (data) {
+            entry.removeAttribute("aria-busy");
+            decided(entry, data);
+          },
+          function (error) {
+            entry.removeAttribute("aria-busy");
+            outcome(entry, error.message);
+            announce(error.message);
+            // The pressed button may now be disabled and would drop focus to the page.
+            if (!entry.contains(document.activeElement) || document.activeElement.disabled) {
+              entry.focus();
+            }
           }
-        })
-        .catch(function (error) {
-          outcome(entry, error.message);
-          announce(error.message);
-        })
-        .then(function () {
-          entry.removeAttribute("aria-busy");
-          // The pressed button is now disabled and would drop focus to the page.
-          if (!entry.contains(document.activeElement) || document.activeElement.disabled) {
-            entry.focus();
-          }
-        });
+        );
     }
 
     function undo(record) {
@@ -186,6 +261,7 @@
         .then(function (data) {
           forget(record);
           show(entry, data);
+          entry.classList.remove("queue-entry--folded");
           outcome(entry, data.message);
           announce(data.message);
         })
@@ -225,7 +301,14 @@
       decide(button.closest("[data-queue-entry]"), button.getAttribute("data-decision"));
     });
 
-    queue.addEventListener("keydown", function (event) {
+    document.addEventListener("ta1:queue-decided", function (event) {
+      if (queue.contains(event.detail.entry)) {
+        decided(event.detail.entry, event.detail.data);
+      }
+    });
+
+    // On the whole document, so that no Tab is needed to reach the list first.
+    document.addEventListener("keydown", function (event) {
       if ((toggle && !toggle.checked) || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) {
         return;
       }
@@ -233,7 +316,8 @@
       if (key === "j" || key === "k") {
         move(key === "j" ? 1 : -1);
       } else if (KEYS[key]) {
-        decide(currentEntry(), KEYS[key]);
+        // With no comment focused, the one a moderator sees first: the top undecided one.
+        decide(currentEntry() || nextUndecided(null), KEYS[key]);
       } else if (key === "u" && undoable.length) {
         undo(undoable[undoable.length - 1]);
       } else {

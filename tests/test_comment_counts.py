@@ -5,6 +5,7 @@ kind of change they equal what counting every comment gives."""
 from datetime import timedelta
 
 import pytest
+from comment_rows import comment
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -29,18 +30,6 @@ def kept(article):
     article = Article.objects.get(pk=article.pk)
     in_threads = dict(Comment.objects.filter(article=article, parent=None).values_list("pk", "approved_in_thread"))
     return article.comment_count, article.thread_count, in_threads
-
-
-def comment(article, name, *, status, parent=None):
-    return Comment.objects.create(
-        article=article,
-        parent=parent,
-        in_reply_to=parent,
-        name=name,
-        email=f"{name.lower()}@example.org",
-        body=f"{name} writes.",
-        status=status,
-    )
 
 
 @pytest.fixture

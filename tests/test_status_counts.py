@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from comment_rows import comment
 from django.db import connection
 from django.utils import timezone
 
@@ -16,18 +17,6 @@ from comments.models import Comment, Status
 def counted():
     """Each status's comments as counting every comment gives them."""
     return {status: Comment.objects.filter(status=status).count() for status in Status.values}
-
-
-def comment(article, name, *, status=Status.PENDING, parent=None):
-    return Comment.objects.create(
-        article=article,
-        parent=parent,
-        in_reply_to=parent,
-        name=name,
-        email=f"{name.lower()}@example.org",
-        body=f"{name} writes.",
-        status=status,
-    )
 
 
 @pytest.fixture

@@ -20,32 +20,17 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def shared_database(article, tmp_path):
-    """The suite's database as several connections share it in production:
-    PostgreSQL's already is; SQLite's in-memory one is copied to a file."""
+def two_sections(article):
     for position, heading in ((10, "One"), (20, "Two")):
         Section.objects.create(article=article, position=position, heading=heading, body=f"Text of {heading}.")
     drafts.draft_of(article)
-    if connection.vendor != "sqlite":
-        yield article
-        return
-    copy = tmp_path / "shared.sqlite3"
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM INTO %s", [str(copy)])
-    # Closing the in-memory database would destroy it: it is set aside, open.
-    in_memory, name = connection.connection, connection.settings_dict["NAME"]
-    connection.connection = None
-    connection.settings_dict["NAME"] = str(copy)
-    try:
-        yield article
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        connection.connection = in_memory
+    return article
 
 
-def test_two_saves_at_the_same_moment_keep_both_edits_with_numbers_of_their_own(shared_database, django_user_model):
-    article = shared_database
+def test_two_saves_at_the_same_moment_keep_both_edits_with_numbers_of_their_own(
+    two_sections, shared_database, django_user_model
+):
+    article = two_sections
     rows = list(DraftSection.objects.filter(article=article))
     forms = [form_data(article, **{f"{PREFIX}-{index}-body": f"Saved by editor {index}."}) for index in (0, 1)]
     clients = []

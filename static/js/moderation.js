@@ -26,6 +26,39 @@
   var SHORTCUTS_OFF = "ta1.moderation.shortcuts-off";
   var KEYS = { a: "approved", r: "rejected", s: "spam" };
 
+  // What the queue's scripts share: queue-reply.js, loaded after this file, uses it too.
+  var shared = (window.ta1Queue = {
+    announce: function (announcer, text) {
+      // Emptied first so that the same words twice are announced twice.
+      announcer.textContent = "";
+      window.setTimeout(function () {
+        announcer.textContent = text;
+      }, 50);
+    },
+    post: function (url, token, fields) {
+      var body = new FormData();
+      body.append("csrfmiddlewaretoken", token);
+      Object.keys(fields).forEach(function (name) {
+        body.append(name, fields[name]);
+      });
+      return window
+        .fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.json().then(
+            function (data) {
+              if (!response.ok) {
+                throw new Error(data.error || "The server refused.");
+              }
+              return data;
+            },
+            function () {
+              throw new Error("The server answered " + response.status + ". Reload the page and try again.");
+            }
+          );
+        });
+    },
+  });
+
   function storedOff() {
     try {
       return window.localStorage.getItem(SHORTCUTS_OFF) === "1";
@@ -76,34 +109,11 @@
     var undoable = [];
 
     function announce(text) {
-      // Emptied first so that the same words twice are announced twice.
-      announcer.textContent = "";
-      window.setTimeout(function () {
-        announcer.textContent = text;
-      }, 50);
+      shared.announce(announcer, text);
     }
 
     function post(url, fields) {
-      var body = new FormData();
-      body.append("csrfmiddlewaretoken", token);
-      Object.keys(fields).forEach(function (name) {
-        body.append(name, fields[name]);
-      });
-      return window
-        .fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (response) {
-          return response.json().then(
-            function (data) {
-              if (!response.ok) {
-                throw new Error(data.error || "The server refused.");
-              }
-              return data;
-            },
-            function () {
-              throw new Error("The server answered " + response.status + ". Reload the page and try again.");
-            }
-          );
-        });
+      return shared.post(url, token, fields);
     }
 
     function entries() {

@@ -6,7 +6,8 @@
  *
  * After an Approve and reply the queue's decision script hears of it through
  * a "ta1:queue-decided" event carrying the entry and the same answer a
- * decision gets, and shows the entry and the counts as decided.
+ * decision gets, and shows the entry and the counts as decided. How to post
+ * and announce is that script's too (window.ta1Queue): it is loaded first.
  */
 (function () {
   "use strict";
@@ -21,34 +22,11 @@
     var announcer = document.querySelector("[data-queue-announce]");
 
     function announce(text) {
-      // Emptied first so that the same words twice are announced twice.
-      announcer.textContent = "";
-      window.setTimeout(function () {
-        announcer.textContent = text;
-      }, 50);
+      window.ta1Queue.announce(announcer, text);
     }
 
     function send(url, fields) {
-      var body = new FormData();
-      body.append("csrfmiddlewaretoken", token);
-      Object.keys(fields).forEach(function (name) {
-        body.append(name, fields[name]);
-      });
-      return window
-        .fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (response) {
-          return response.json().then(
-            function (data) {
-              if (!response.ok) {
-                throw new Error(data.error || "The server refused.");
-              }
-              return data;
-            },
-            function () {
-              throw new Error("The server answered " + response.status + ". Reload the page and try again.");
-            }
-          );
-        });
+      return window.ta1Queue.post(url, token, fields);
     }
 
     function close(form, link) {

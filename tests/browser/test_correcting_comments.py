@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from comments import counts
 from comments.models import Comment
 
 PHONE = "Which dose did the trials use? Call me on 0123 456 789 or buy it at https://shop.example/ta1."
@@ -14,7 +15,10 @@ CORRECTED = "Which dose did the trials use?"
 
 @pytest.fixture
 def shop_comment(site, loaded_article):
-    return Comment.objects.create(article=loaded_article, name="Sam Seller", email="sam@example.org", body=PHONE)
+    comment = Comment.objects.create(article=loaded_article, name="Sam Seller", email="sam@example.org", body=PHONE)
+    # Written past the services that keep the queue's counts.
+    counts.recount(loaded_article)
+    return comment
 
 
 def test_a_moderator_corrects_a_comment_approves_it_and_readers_see_it_marked_as_edited(

@@ -3,6 +3,7 @@ and answering a reply adds to the same thread (in_reply_to keeps whom it
 answers). Readers' replies go through the same form, checks and moderation
 as any comment; the site team's are published at once."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +15,13 @@ from .models import SITE_TEAM_NAME, Comment, Status
 
 def thread_of(comment):
     return comment.parent or comment
+
+
+def thread_page(thread):
+    """The number of the page of its article's comments that holds `thread`,
+    counted from the oldest page, in the index of the article's threads alone."""
+    earlier = Comment.objects.filter(article_id=thread.article_id).threads().earlier_than(thread)
+    return earlier.count() // settings.COMMENTS_PER_PAGE + 1
 
 
 def place(reply, *, answering):

@@ -60,9 +60,7 @@ def comment_permalink(request, pk):
     comments that holds its thread."""
     comment = get_object_or_404(Comment.objects.public().select_related("article", "parent"), pk=pk)
     thread = replies.thread_of(comment)
-    # Counted in the index of the article's threads alone.
-    earlier = comment.article.comments.threads().earlier_than(thread)
-    page = earlier.count() // settings.COMMENTS_PER_PAGE + 1
+    page = replies.thread_page(thread)
     # The newest page is the article's bare address; pages are numbered from the oldest.
     newer_pages = comment.article.thread_count > page * settings.COMMENTS_PER_PAGE
     query = f"?page={page}" if newer_pages else ""

@@ -11,6 +11,7 @@ from comments import counts
 from comments.models import Comment, Status
 from comments.moderation import approve, reject
 from comments.privacy import erase_comments
+from comments.submission import receipt
 
 
 @pytest.fixture
@@ -154,6 +155,42 @@ def test_a_reply_in_a_thread_on_the_newest_page_lands_on_the_bare_address(client
     late = reply(three_threads[2], body="Late reply.")
     response = client.get(late.get_absolute_url())
     assert response["Location"] == f"{article.get_absolute_url()}#comment-{late.pk}"
+
+
+def receipt_page(client, comment):
+    url = reverse("articles:comment_received", kwargs={"slug": comment.article.slug, "receipt": receipt(comment)})
+    return client.get(url).content.decode()
+
+
+def replies_to(page, name):
+    return re.search(rf'<ol class="comment-replies" aria-label="Replies to {name}">(.*?)</ol></li>', page, re.S).group(
+        1
+    )
+
+
+def test_the_receipt_shows_a_pending_reply_last_in_its_thread_on_the_threads_page(client, three_threads):
+    late = reply(three_threads[0], body="Late reply.", status=Status.PENDING)
+    page = receipt_page(client, late)
+    assert re.search(
+        rf'Reply 2 to P0\..*</li><li id="comment-{late.pk}" class="comment--pending">.*Awaiting review.*Late reply\.',
+        replies_to(page, "P0"),
+        re.S,
+    )
+    assert page.count("Late reply.") == 1
+
+
+def test_the_receipt_opens_the_replies_of_a_thread_that_had_none_for_a_pending_reply(client, thread):
+    late = reply(thread, body="First answer.", status=Status.PENDING)
+    assert f'<li id="comment-{late.pk}" class="comment--pending">' in replies_to(
+        receipt_page(client, late), "Pat Pending"
+    )
+
+
+def test_a_moderator_views_a_pending_reply_in_place_in_its_thread(client, moderator, three_threads):
+    late = reply(three_threads[0], body="Late reply.", status=Status.PENDING)
+    client.force_login(moderator)
+    page = client.get(reverse("articles:comment_in_place", args=[late.pk])).content.decode()
+    assert f'<li id="comment-{late.pk}" class="comment--pending">' in replies_to(page, "P0")
 
 
 def test_rejecting_a_comment_keeps_the_replies_and_shows_it_as_removed(client, thread, moderator):

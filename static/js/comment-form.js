@@ -1,7 +1,8 @@
 /*
  * The comment form, enhanced: a live character count (after the GOV.UK
- * character-count pattern), a submit button that cannot be pressed twice, and
- * focus moved to the error summary. The form works fully without this file;
+ * character-count pattern), a submit button that cannot be pressed twice,
+ * focus moved to the error summary, and an error taken away as soon as its
+ * field is fixed. The form works fully without this file;
  * the server is the authority on every rule.
  */
 (function () {
@@ -93,6 +94,77 @@
     });
   }
 
+  // something@something.something: the least the server's check asks of an address.
+  var EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+  // For each field, the kinds of error (their codes, on the error message)
+  // the browser can tell for certain are fixed, and the test that tells it:
+  // the server's own checks. Any other error stays until the server has
+  // seen the change; and the browser never adds one.
+  function fixes(field) {
+    if (field.name === "name") {
+      return { codes: ["required"], test: function (value) { return value.trim() !== ""; } };
+    }
+    if (field.name === "email") {
+      return { codes: ["required", "invalid"], test: function (value) { return EMAIL.test(value.trim()); } };
+    }
+    var counter = document.querySelector("[data-char-count-for='" + field.id + "']");
+    if (field.name === "body" && counter) {
+      var limit = parseInt(counter.getAttribute("data-char-limit"), 10);
+      return {
+        codes: ["required", "max_length"],
+        test: function (value) {
+          var count = commentLength(value);
+          return count > 0 && count <= limit;
+        },
+      };
+    }
+    return null;
+  }
+
+  function clearError(field, error) {
+    error.remove();
+    field.removeAttribute("aria-invalid");
+    var describedBy = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+      return id && id !== error.id;
+    });
+    if (describedBy.length) {
+      field.setAttribute("aria-describedby", describedBy.join(" "));
+    } else {
+      field.removeAttribute("aria-describedby");
+    }
+    var wrapper = document.getElementById("div_" + field.id);
+    if (wrapper) {
+      wrapper.classList.remove("field--error");
+    }
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) {
+      return;
+    }
+    summary.querySelectorAll("a[href='#" + field.id + "']").forEach(function (link) {
+      link.closest("li").remove();
+    });
+    if (!summary.querySelector("li")) {
+      summary.remove();
+    }
+  }
+
+  function clearWhenFixed(error) {
+    var field = document.getElementById(error.id.replace(/_error$/, ""));
+    var fix = field && fixes(field);
+    var codes = error.getAttribute("data-error-codes").split(" ");
+    if (!fix || !codes.every(function (code) { return fix.codes.indexOf(code) !== -1; })) {
+      return;
+    }
+    field.addEventListener("input", function check() {
+      if (fix.test(field.value)) {
+        field.removeEventListener("input", check);
+        clearError(field, error);
+      }
+    });
+  }
+
+  document.querySelectorAll("form.comment-form [data-error-codes]").forEach(clearWhenFixed);
   document.querySelectorAll("[data-char-count-for]").forEach(enhanceCounter);
   document.querySelectorAll("form.comment-form").forEach(guardSubmit);
   var summary = document.querySelector("[data-error-summary]");

@@ -146,6 +146,57 @@ def test_error_summary_link_moves_focus_to_its_field(open_page, fill_comment):
     expect(page.locator("#id_body")).to_be_focused()
 
 
+def refused(page, fill_comment):
+    """The form sent with no name, a mistyped address and a comment one character too long."""
+    fill_comment(page, "x" * 2001, name="", email="ada.example.org")
+    page.get_by_role("button", name="Post comment").click()
+    return page.locator("#error-summary")
+
+
+def test_fixing_a_field_takes_away_its_error_its_invalid_mark_and_its_line_in_the_summary(open_page, fill_comment):
+    page = open_page("/")
+    summary = refused(page, fill_comment)
+    page.locator("#id_name").press_sequentially("Ada")
+
+    expect(page.locator("#id_name_error")).to_have_count(0)
+    expect(page.locator("#id_name")).not_to_have_attribute("aria-invalid", "true")
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Enter an email address in the correct format, like name@example.com.",
+            "Comments can be at most 2000 characters (you wrote 2001).",
+        ]
+    )
+    expect(page.locator("#id_email")).to_have_attribute("aria-invalid", "true")
+
+
+def test_once_every_field_is_fixed_the_error_summary_goes_and_the_form_is_accessible(
+    open_page, fill_comment, assert_accessible
+):
+    page = open_page("/")
+    summary = refused(page, fill_comment)
+    page.locator("#id_name").press_sequentially("Ada")
+    page.locator("#id_email").fill("ada@example.org")
+    page.locator("#id_body").press("End")
+    page.locator("#id_body").press("Backspace")
+
+    expect(summary).to_have_count(0)
+    expect(page.locator(".field__error")).to_have_count(0)
+    expect(page.locator("[aria-invalid]")).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_an_error_the_browser_cannot_check_stays_until_the_server_has_seen_the_change(open_page, fill_comment):
+    page = open_page("/")
+    fill_comment(page, "A comment.", name="Site team")
+    page.get_by_role("button", name="Post comment").click()
+    page.locator("#id_name").fill("Ada Reader")
+
+    expect(page.locator("#id_name_error")).to_have_text(
+        "That name is reserved for the site team. Please sign with your own name."
+    )
+    expect(page.locator("#error-summary").get_by_role("link")).to_have_count(1)
+
+
 def test_without_javascript_the_form_still_sends_a_comment(open_page, fill_comment):
     page = open_page("/", javascript=False)
     expect(page.locator("#id_body_counter")).to_be_hidden()

@@ -65,6 +65,19 @@ def test_a_reader_replies_in_a_thread_and_sees_it_there_once_approved(
     expect(replies.locator("> li").last).to_contain_text("My mother is 78 and asked the same.")
 
 
+def test_a_reader_sees_their_pending_reply_last_in_its_thread(open_page, fill_comment, assert_accessible, conversation):
+    page = open_page(f"/comments/{conversation.pk}/reply/")
+    fill_comment(page, "My mother is 78 and asked the same.", name="Tia Third")
+    page.get_by_role("button", name="Post reply").click()
+    expect(page.get_by_role("status")).to_contain_text("will appear after review")
+
+    replies = page.get_by_role("list", name="Replies to Rae Reader").locator("> li")
+    expect(replies).to_have_count(3)
+    expect(replies.last).to_contain_text("Awaiting review")
+    expect(replies.last).to_contain_text("My mother is 78 and asked the same.")
+    assert_accessible(page)
+
+
 def test_without_javascript_a_moderator_approves_and_replies_in_one_step_on_the_reply_page(
     open_page, admin_page, site, loaded_article, moderator
 ):

@@ -166,12 +166,12 @@ def test_two_editors_changing_different_sections_at_once_keep_both_edits(admin_p
     eve.goto(change_path(loaded_article))
     sam.goto(change_path(loaded_article))
 
-    sam_row = section_row(sam, second.heading).get_by_label("Body")
+    sam_row = open_section(sam, second.heading).get_by_label("Body")
     sam_row.fill("Sam's paragraph.\n\n" + second.body)
     sam.get_by_role("button", name="Save draft", exact=True).first.click()
     expect(sam.locator(".messagelist")).to_contain_text("was saved")
 
-    section_row(eve, first.heading).get_by_label("Body").fill("Eve's paragraph.\n\n" + first.body)
+    open_section(eve, first.heading).get_by_label("Body").fill("Eve's paragraph.\n\n" + first.body)
     eve.get_by_role("button", name="Save draft", exact=True).first.click()
     expect(eve.locator(".messagelist")).to_contain_text("was saved")
     expect(section_row(eve, first.heading).get_by_label("Body")).to_have_value(re.compile("^Eve's paragraph"))
@@ -187,11 +187,11 @@ def test_two_editors_changing_one_section_see_both_texts_and_choose_whose_stays(
     eve.goto(change_path(loaded_article))
     sam.goto(change_path(loaded_article))
 
-    section_row(sam, section.heading).get_by_label("Body").fill("Sam's text.")
+    open_section(sam, section.heading).get_by_label("Body").fill("Sam's text.")
     sam.get_by_role("button", name="Save draft", exact=True).first.click()
     expect(sam.locator(".messagelist")).to_contain_text("was saved")
 
-    section_row(eve, section.heading).get_by_label("Body").fill("Eve's text.")
+    open_section(eve, section.heading).get_by_label("Body").fill("Eve's text.")
     eve.get_by_role("button", name="Save draft", exact=True).first.click()
     conflict = eve.get_by_role("group", name=f"Section “{section.heading}”")
     expect(conflict).to_contain_text("Theirs (sam,")

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.moderation_walk import keyboard_walk
-from comments import moderation
+from comments import counts, moderation
 from comments.models import Comment, Status
 
 
@@ -20,12 +20,15 @@ def _undo_window(settings):
 @pytest.fixture
 def pending(site, loaded_article):
     def _make(count):
-        return [
+        made = [
             Comment.objects.create(
                 article=loaded_article, name=f"Reader {n}", email=f"reader{n}@example.org", body=f"Question number {n}."
             )
             for n in range(1, count + 1)
         ]
+        # Written past the services that keep the queue's counts.
+        counts.recount(loaded_article)
+        return made
 
     return _make
 

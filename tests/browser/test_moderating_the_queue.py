@@ -104,9 +104,12 @@ def test_moderator_works_the_queue_by_keyboard(admin_page, moderator, pending_th
     # The queue's script shows this switch once it listens for keys; a key
     # pressed before that is lost.
     expect(page.get_by_label("Keyboard shortcuts")).to_be_visible()
-    # Focus counts only in the browser's active page: on a loaded machine a
-    # page of an earlier test could still hold that place.
+    # Focus counts only in the browser's active page and window: on a loaded
+    # machine a page of an earlier test could still hold that place. A click
+    # on the page's title gives it the window's focus, as a moderator's own
+    # click or the window coming forward does, without focusing a control.
     page.bring_to_front()
+    page.get_by_role("heading", level=1).click()
     page.keyboard.press("j")
     expect(entry(page, "Question number 1.")).to_be_focused()
     page.keyboard.press("r")
